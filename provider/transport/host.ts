@@ -1,0 +1,36 @@
+// The one interface through which every command reaches an illumos host.
+
+/** Options of one command run on a {@link Host}. */
+export interface RunOptions {
+  /** Bytes or text written to the command's standard input, which is then closed. */
+  readonly stdin?: string | Buffer;
+  /** Kill the command after this many milliseconds (default: the host's command timeout). */
+  readonly timeoutMs?: number;
+  /** Strings to mask as `***` wherever the command line or its output appears in errors and logs. */
+  readonly secrets?: readonly string[];
+}
+
+/** What a finished command returned. A non-zero exit is a result, not an exception. */
+export interface RunResult {
+  /** Standard output, decoded once as UTF-8 from the raw bytes. */
+  readonly stdout: string;
+  /** Standard error, decoded once as UTF-8 from the raw bytes. */
+  readonly stderr: string;
+  /** The exit status (128 + signal number when the command died of a signal). */
+  readonly exitCode: number;
+}
+
+/**
+ * A machine that runs commands: an illumos global zone reached over SSH or the local machine.
+ * `run` takes an argv; the transport quotes it (see quote.ts), nothing else builds shell text.
+ * It throws a ZmgrError only when the command could not be run or did not finish (connection,
+ * authentication, host key, timeout); a command that ran and failed returns its exit code.
+ */
+export interface Host {
+  /** Who and where, for messages: `root@gz1:22`, `local`. Never holds credentials. */
+  readonly label: string;
+  /** Runs one command. */
+  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Releases connections; later runs reconnect. */
+  close(): Promise<void>;
+}
