@@ -1,0 +1,49 @@
+// Turns a failed illumos command into a ZmgrError with a specific code, chosen by matching its stderr.
+
+import { ZmgrError } from "../errors";
+import { commandFailed } from "../transport/checked";
+import type { Host, RunOptions, RunResult } from "../transport/host";
+
+/** One known failure of a tool: a pattern over its stderr, the code and help it maps to. */
+export interface ErrorRule {
+  /** Matched against stderr (then stdout when stderr is empty). */
+  readonly match: RegExp;
+  /** The stable code, `zmgr::<area>::<what>`. */
+  readonly code: string;
+  /** What the user should do. */
+  readonly help: string;
+}
+
+/**
+ * The error for `argv` that exited non-zero: the first rule whose pattern matches the output gives
+ * the code and help, and the message is the tool's own message line; otherwise the generic
+ * `zmgr::host::command-failed` of runChecked. Details always carry host, command, exit code and stderr.
+ */
+export function commandError(host: Host, argv: readonly string[], result: RunResult, rules: readonly ErrorRule[], extra: Record<string, unknown> = {}): ZmgrError {
+  const base = commandFailed(host, argv, result);
+  const output = result.stderr.trim() || result.stdout.trim();
+  for (const rule of rules) {
+    const m = rule.match.exec(output);
+    if (!m) continue;
+    const line = output.split("\n").find((l) => rule.match.test(l)) ?? m[0];
+    return new ZmgrError(rule.code, `${base.details.command as string} failed on ${host.label}: ${line.trim()}`, {
+      help: rule.help,
+      cause: base,
+      details: { ...base.details, ...extra },
+    });
+  }
+  if (Object.keys(extra).length === 0) return base;
+  return new ZmgrError(base.code, base.message, { help: base.help, cause: base.cause, details: { ...base.details, ...extra } });
+}
+
+/** Runs `argv`; resolves on exit 0, else rejects with {@link commandError} for `rules`. */
+export async function runMapped(host: Host, argv: readonly string[], rules: readonly ErrorRule[], options: RunOptions = {}): Promise<RunResult> {
+  const result = await host.run(argv, options);
+  if (result.exitCode !== 0) throw commandError(host, argv, result, rules);
+  return result;
+}
+
+/** True when `result` failed with output matching `pattern`. */
+export function failedWith(result: RunResult, pattern: RegExp): boolean {
+  return result.exitCode !== 0 && pattern.test(result.stderr + "\n" + result.stdout);
+}
