@@ -9,5 +9,6 @@ module.exports = {
     "^.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", moduleResolution: "node" } }],
   },
   transformIgnorePatterns: ["/node_modules/(?!(@bgotink/kdl)/)"],
+  globalSetup: "<rootDir>/test/harness/global-setup.ts",
   testTimeout: 60000,
 };
