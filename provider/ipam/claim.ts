@@ -1,0 +1,252 @@
+// Claims and releases zone addresses on a host: allocate under the registry lock, write the zone file, re-read to catch writers that do not lock.
+
+import { ZmgrError } from "../errors";
+import type { Host } from "../transport/host";
+import { withRegistryLock, type LockOptions } from "../registry/lock";
+import type { Zone } from "../registry/models";
+import { absolutePath, relativePath } from "../registry/paths";
+import { readRegistry, updateEntry, type RegistryEntry, type RegistryOptions, type RegistrySnapshot } from "../registry/store";
+import { parseInterface, type IpFamily } from "./address";
+import { allocate, checkRequested, inPool, interfaceAddress, type Holding } from "./allocate";
+import { assertNoBrokenHolder, holdingsOf } from "./holdings";
+import { planPool, type PoolPlan } from "./pool-plan";
+
+/** What to claim. */
+export interface ClaimRequest {
+  /**
+   * The zone whose file records the claim (`name` required). When the file does not exist it is
+   * written from this model; when it exists only its addresses (and a missing `pool`) change.
+   * `addresses` is ignored: the claim sets them.
+   */
+  readonly zone: Zone;
+  /** The pool to take addresses from. */
+  readonly pool: string;
+  /** Static addresses, at most one per family (`10.0.0.50` or `10.0.0.50/24`); other families get the lowest free address. */
+  readonly requested?: readonly string[];
+  /** The families to claim (default: every family of the pool, i.e. both for a dual-stack pool). */
+  readonly families?: readonly IpFamily[];
+}
+
+/** Options of {@link claimAddress} and {@link releaseAddress}. */
+export interface ClaimOptions extends RegistryOptions {
+  /** Options of the registry lock. */
+  readonly lock?: LockOptions;
+  /** How many times a collision with a writer that does not lock is resolved by moving before giving up (default 5). */
+  readonly maxAttempts?: number;
+}
+
+/** The result of a claim. */
+export interface ClaimResult {
+  /** The claimed addresses in zone-file form (`10.0.0.10/24`), one per family, IPv4 first. */
+  readonly addresses: readonly string[];
+  /** The zone file that holds the claim (absolute path). */
+  readonly file: string;
+  /** The zone file's model as written. */
+  readonly zone: Zone;
+}
+
+/** The pool's plan from a snapshot, or its file's error. */
+function poolPlan(snapshot: RegistrySnapshot, root: string, pool: string): PoolPlan {
+  const entry = snapshot.pools.get(pool);
+  if (entry) return planPool(entry.model);
+  const broken = snapshot.broken.find((b) => b.kind === "pool" && b.name === pool);
+  if (broken) throw broken.error;
+  throw new ZmgrError("zmgr::registry::not-found", `pool ${JSON.stringify(pool)} not found: ${absolutePath(root, relativePath("pool", pool))} does not exist`, {
+    help: "create the pool first (a Pool resource or `zmgr pool create`), or fix the pool name",
+    details: { pool },
+  });
+}
+
+/** The zone's own file from a snapshot: the entry, undefined when absent, or its error when broken. */
+function ownFile(snapshot: RegistrySnapshot, name: string): RegistryEntry<Zone> | undefined {
+  const broken = snapshot.broken.find((b) => b.kind === "zone" && b.name === name);
+  if (broken) throw broken.error;
+  return snapshot.zones.get(name);
+}
+
+/** The zone's current addresses inside `plan`, by family. */
+function ownAddresses(zone: Zone | undefined, plan: PoolPlan): Map<IpFamily, bigint> {
+  const out = new Map<IpFamily, bigint>();
+  for (const text of zone?.addresses ?? []) {
+    const a = parseInterface(text);
+    if (inPool(plan, a.family, a.value) && !out.has(a.family)) out.set(a.family, a.value);
+  }
+  return out;
+}
+
+/** The zone model with `chosen` as its addresses in this pool (addresses outside the pool are kept). */
+function withAddresses(base: Zone, plan: PoolPlan, pool: string, chosen: ReadonlyMap<IpFamily, bigint>): Zone {
+  const others = (base.addresses ?? []).filter((t) => {
+    const a = parseInterface(t);
+    return !inPool(plan, a.family, a.value);
+  });
+  return { ...base, pool: base.pool ?? pool, addresses: [...formatChosen(plan, chosen), ...others] };
+}
+
+/** The chosen addresses in zone-file form, IPv4 first. */
+function formatChosen(plan: PoolPlan, chosen: ReadonlyMap<IpFamily, bigint>): string[] {
+  return [...chosen].sort(([a], [b]) => a - b).map(([family, value]) => interfaceAddress(plan, family, value));
+}
+
+/**
+ * Claims addresses for a zone from a pool on `host` and records them in the zone's file.
+ *
+ * Under the registry lock: reads the pool and every zone file in one round trip; refuses when a
+ * broken zone file might hold an address of the pool (see `assertNoBrokenHolder`); keeps the
+ * zone's existing addresses in the pool (a repeated claim is idempotent); checks a requested
+ * address (inside the network, not reserved, free) or takes the lowest free one; writes the
+ * zone file (created only if absent, else edited only if unchanged since read). Then re-reads
+ * every zone file: if another file (written by a tool that does not lock, like the zmgr CLI)
+ * holds one of our addresses, that file wins: an allocated address is replaced by the next
+ * free one and our file rewritten; a requested address fails with `zmgr::pool::address-taken`
+ * and our claim is undone.
+ */
+export async function claimAddress(host: Host, root: string, request: ClaimRequest, options: ClaimOptions = {}): Promise<ClaimResult> {
+  const name = request.zone.name;
+  relativePath("zone", name);
+  return withRegistryLock(
+    host,
+    root,
+    async () => {
+      const snapshot = await readRegistry(host, root, { pools: [request.pool], zones: true }, options);
+      const plan = poolPlan(snapshot, root, request.pool);
+      const own = ownFile(snapshot, name);
+      const families = request.families ?? plan.families.map((f) => f.family);
+      const holdings = holdingsOf(snapshot.zones.values(), name);
+      assertNoBrokenHolder(plan, snapshot.broken);
+
+      const requested = new Map<IpFamily, bigint>();
+      for (const text of request.requested ?? []) {
+        const r = checkRequested(plan, text, holdings, name);
+        if (requested.has(r.family)) {
+          throw new ZmgrError("zmgr::pool::invalid-address", `two IPv${r.family} addresses requested for zone ${name}`, { help: "request at most one address per family", details: { zone: name } });
+        }
+        requested.set(r.family, r.value);
+      }
+      const existing = ownAddresses(own?.model, plan);
+      const extraTaken: bigint[] = [];
+      const choose = (family: IpFamily, avoid: readonly Holding[]): bigint => {
+        return allocate(plan, family, [...avoid.map((h) => h.value), ...extraTaken]);
+      };
+      const chosen = new Map<IpFamily, bigint>();
+      for (const family of families) {
+        chosen.set(family, requested.get(family) ?? existing.get(family) ?? choose(family, holdings));
+      }
+
+      const rel = relativePath("zone", name);
+      const file = absolutePath(root, rel);
+      let written = await writeClaim(host, root, request, plan, chosen, own, options);
+      const attempts = options.maxAttempts ?? 5;
+      for (let attempt = 1; ; attempt++) {
+        const after = await readRegistry(host, root, { zones: true }, options);
+        const others = holdingsOf(after.zones.values(), name);
+        const collisions = [...chosen].filter(([family, value]) => others.some((h) => h.family === family && h.value === value));
+        if (collisions.length === 0) {
+          return { addresses: formatChosen(plan, chosen), file, zone: written.model };
+        }
+        const [family, value] = collisions[0]!;
+        const holder = others.find((h) => h.family === family && h.value === value)!;
+        if (requested.get(family) === value || attempt >= attempts) {
+          await undoClaim(host, root, written, own, options);
+          const address = interfaceAddress(plan, family, value);
+          throw new ZmgrError(
+            "zmgr::pool::address-taken",
+            `address ${address} of pool ${JSON.stringify(plan.name)} was claimed by zone ${JSON.stringify(holder.zone)} (${holder.path}) at the same time` +
+              (requested.get(family) === value ? "" : ` (still colliding after ${attempts} attempts)`),
+            {
+              help: "another tool wrote a zone file without taking the registry lock; ask for another address or run again",
+              details: { pool: plan.name, address, zone: holder.zone, path: holder.path },
+            },
+          );
+        }
+        for (const [f, v] of collisions) {
+          extraTaken.push(v);
+          chosen.set(f, choose(f, others));
+        }
+        written = await rewriteClaim(host, root, written, plan, request.pool, chosen, options);
+      }
+    },
+    options.lock,
+  );
+}
+
+/** Writes the zone file for a first claim: created if absent (never overwriting), else edited if unchanged since read. */
+async function writeClaim(host: Host, root: string, request: ClaimRequest, plan: PoolPlan, chosen: ReadonlyMap<IpFamily, bigint>, own: RegistryEntry<Zone> | undefined, options: ClaimOptions): Promise<RegistryEntry<Zone>> {
+  const entry = await updateEntry(
+    host,
+    root,
+    "zone",
+    request.zone.name,
+    (current) => withAddresses(current ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen),
+    { ...options, attempts: 1, createOnly: own === undefined, known: own ?? null },
+  );
+  return entry!;
+}
+
+/** Rewrites our zone file with new addresses, only if it still holds what we wrote. */
+async function rewriteClaim(host: Host, root: string, written: RegistryEntry<Zone>, plan: PoolPlan, pool: string, chosen: ReadonlyMap<IpFamily, bigint>, options: ClaimOptions): Promise<RegistryEntry<Zone>> {
+  const entry = await updateEntry(
+    host,
+    root,
+    "zone",
+    written.model.name,
+    (current) => {
+      if (!current) throw new ZmgrError("zmgr::registry::conflict", `${written.path} disappeared while claiming an address`, { help: "another tool deleted the zone file; run again", details: { path: written.path } });
+      return withAddresses(current, plan, pool, chosen);
+    },
+    { ...options, attempts: 1, known: written },
+  );
+  return entry!;
+}
+
+/** Undoes a claim: deletes the file we created, or puts back the addresses of a file that existed. */
+async function undoClaim(host: Host, root: string, written: RegistryEntry<Zone>, before: RegistryEntry<Zone> | undefined, options: ClaimOptions): Promise<void> {
+  await updateEntry(host, root, "zone", written.model.name, (current) => (current === undefined ? undefined : before ? { ...current, addresses: before.model.addresses ?? [] } : null), {
+    ...options,
+    attempts: 1,
+  });
+}
+
+/** What to release. */
+export interface ReleaseRequest {
+  /** The zone whose addresses are released. */
+  readonly zone: string;
+  /** Release only this pool's addresses (keeping the file); without it the zone file is deleted, which releases everything. */
+  readonly pool?: string;
+}
+
+/**
+ * Releases a zone's addresses under the registry lock: deletes the zone file, or with `pool`
+ * removes that pool's addresses from it. A missing file is already released. A zone file that
+ * does not parse is neither deleted nor edited: its error is thrown. Returns the released addresses.
+ */
+export async function releaseAddress(host: Host, root: string, request: ReleaseRequest, options: ClaimOptions = {}): Promise<readonly string[]> {
+  return withRegistryLock(
+    host,
+    root,
+    async () => {
+      let released: readonly string[] = [];
+      let plan: PoolPlan | undefined;
+      if (request.pool !== undefined) {
+        plan = poolPlan(await readRegistry(host, root, { pools: [request.pool] }, options), root, request.pool);
+      }
+      await updateEntry(host, root, "zone", request.zone, (current) => {
+        if (!current) return undefined;
+        if (!plan) {
+          released = current.addresses ?? [];
+          return null;
+        }
+        const keep: string[] = [];
+        const drop: string[] = [];
+        for (const text of current.addresses ?? []) {
+          const a = parseInterface(text);
+          (inPool(plan, a.family, a.value) ? drop : keep).push(text);
+        }
+        released = drop;
+        return { ...current, addresses: keep };
+      }, options);
+      return released;
+    },
+    options.lock,
+  );
+}

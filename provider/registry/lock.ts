@@ -1,0 +1,203 @@
+// The host-side registry lock: an atomic `mkdir ROOT/.lock` holding owner and time, with backoff, stale-lock breaking and release in finally.
+
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { ZmgrError } from "../errors";
+import { commandFailed } from "../transport/checked";
+import type { Host } from "../transport/host";
+import { absolutePath, checkRoot, LOCK_DIR } from "./paths";
+
+/** Where lock warnings go (a stale lock broken, a lock lost while held). */
+export interface LockLogger {
+  /** Prints one warning. */
+  warn(message: string): void;
+}
+
+/** Options of {@link acquireRegistryLock} and {@link withRegistryLock}. */
+export interface LockOptions {
+  /** Give up after this many milliseconds of waiting: `zmgr::lock::timeout` (default 180 000). */
+  readonly timeoutMs?: number;
+  /** A lock older than this (by the host's clock) is stale and broken with a warning (default 120 000). */
+  readonly staleMs?: number;
+  /** First wait between attempts; doubles up to `maxDelayMs`, with jitter (default 50). */
+  readonly initialDelayMs?: number;
+  /** Longest wait between attempts (default 1 000). */
+  readonly maxDelayMs?: number;
+  /** Who holds the lock, for other waiters' messages (default `pulumi-zmgr`). */
+  readonly label?: string;
+  /** Receives warnings (default `console.warn`). */
+  readonly logger?: LockLogger;
+  /** Waits; injectable for tests (default setTimeout). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The owner record of a held lock, as read from `ROOT/.lock/owner`. */
+export interface LockOwner {
+  /** Random token of this acquisition. */
+  readonly token?: string;
+  /** The holder's label. */
+  readonly label?: string;
+  /** The machine the holder runs on. */
+  readonly host?: string;
+  /** The holder's process id. */
+  readonly pid?: string;
+  /** When it was taken, host clock, UTC `YYYYMMDDhhmmss`. */
+  readonly time?: string;
+}
+
+/** A held lock. */
+export interface RegistryLock {
+  /** This acquisition's token (in the owner file). */
+  readonly token: string;
+  /** Releases the lock if it is still ours; warns when someone broke it meanwhile. */
+  release(): Promise<void>;
+}
+
+/** POSIX sh. Args: root token label host pid. Exit 0: acquired. Exit 3: busy (prints `now TIME` and the owner file). Exit 4: failure. */
+const ACQUIRE_SCRIPT = `root=$1; lock=$1/${LOCK_DIR}
+umask 022
+if [ ! -d "$root" ]; then mkdir -p "$root" || exit 4; fi
+if err=$(mkdir "$lock" 2>&1); then
+  now=$(date -u +%Y%m%d%H%M%S)
+  printf 'token %s\\nlabel %s\\nhost %s\\npid %s\\ntime %s\\n' "$2" "$3" "$4" "$5" "$now" > "$lock/owner.tmp" && mv -f "$lock/owner.tmp" "$lock/owner"
+  echo acquired
+  exit 0
+fi
+if [ -d "$lock" ]; then
+  echo "now $(date -u +%Y%m%d%H%M%S)"
+  cat "$lock/owner" 2>/dev/null
+  exit 3
+fi
+printf '%s\\n' "$err" >&2
+exit 4
+`;
+
+/** POSIX sh. Args: root token suffix. Breaks the lock only if its token is still `token` (empty: no owner file). Exit 3: changed, not broken. */
+const BREAK_SCRIPT = `lock=$1/${LOCK_DIR}
+cur=$(sed -n 's/^token //p' "$lock/owner" 2>/dev/null)
+[ "$cur" = "$2" ] || exit 3
+mv "$lock" "$lock.broken.$3" 2>/dev/null || exit 3
+rm -rf "$lock.broken.$3"
+`;
+
+/** POSIX sh. Args: root token. Removes the lock if it is ours. Exit 3: not ours (broken by someone). */
+const RELEASE_SCRIPT = `lock=$1/${LOCK_DIR}
+cur=$(sed -n 's/^token //p' "$lock/owner" 2>/dev/null)
+[ "$cur" = "$2" ] || exit 3
+rm -f "$lock/owner" "$lock/owner.tmp"
+rmdir "$lock"
+`;
+
+/** Parses the busy output: `now TIME` then the owner file's `key value` lines. */
+function parseBusy(stdout: string): { now?: string; owner: LockOwner } {
+  const fields: Record<string, string> = {};
+  for (const line of stdout.split("\n")) {
+    const sp = line.indexOf(" ");
+    if (sp > 0) fields[line.slice(0, sp)] = line.slice(sp + 1);
+  }
+  const { now, ...owner } = fields;
+  return { now, owner };
+}
+
+/** Milliseconds between two host stamps `YYYYMMDDhhmmss`, or undefined when either is malformed. */
+function stampDiffMs(from: string | undefined, to: string | undefined): number | undefined {
+  const ms = (s: string | undefined) => {
+    const m = s && /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/.exec(s);
+    return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+  };
+  const a = ms(from);
+  const b = ms(to);
+  return a === undefined || b === undefined ? undefined : b - a;
+}
+
+function describeOwner(owner: LockOwner): string {
+  if (!owner.token) return "a holder that has not written its owner file yet";
+  return `${owner.label ?? "?"} (pid ${owner.pid ?? "?"} on ${owner.host ?? "?"}, since ${owner.time ?? "?"} UTC)`;
+}
+
+const oneLine = (s: string) => s.replace(/[\r\n]+/g, " ");
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the registry lock on `host`: `mkdir ROOT/.lock` (atomic), then writes the owner file.
+ * While another holder has it, waits with exponential backoff and jitter; a lock older than
+ * `staleMs` by the host's clock (or without an owner file for `staleMs` of waiting) is broken
+ * with a warning. Throws `zmgr::lock::timeout` naming the holder, or `zmgr::lock::failed`.
+ */
+export async function acquireRegistryLock(host: Host, root: string, options: LockOptions = {}): Promise<RegistryLock> {
+  checkRoot(root);
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const staleMs = options.staleMs ?? 120_000;
+  const maxDelay = options.maxDelayMs ?? 1_000;
+  const logger = options.logger ?? { warn: (m: string) => console.warn(m) };
+  const sleep = options.sleep ?? defaultSleep;
+  const lockPath = absolutePath(root, LOCK_DIR);
+  const token = randomBytes(12).toString("hex");
+  const label = oneLine(options.label ?? "pulumi-zmgr");
+  const start = Date.now();
+  let delay = options.initialDelayMs ?? 50;
+  let ownerless: number | undefined;
+  for (;;) {
+    const argv = ["/bin/sh", "-c", ACQUIRE_SCRIPT, "sh", root, token, label, oneLine(hostname()), String(process.pid)];
+    const result = await host.run(argv);
+    if (result.exitCode === 0) return heldLock(host, root, token, logger);
+    if (result.exitCode !== 3) {
+      throw new ZmgrError("zmgr::lock::failed", `could not create the registry lock ${lockPath} on ${host.label}: ${result.stderr.trim() || `exit code ${result.exitCode}`}`, {
+        help: `check that ${root} is a writable directory for the login (or use pfexec/sudo)`,
+        cause: commandFailed(host, argv.slice(0, 3), result),
+        details: { path: lockPath, host: host.label },
+      });
+    }
+    const { now, owner } = parseBusy(result.stdout);
+    const age = stampDiffMs(owner.time, now);
+    if (owner.token) ownerless = undefined;
+    else ownerless ??= Date.now();
+    const stale = owner.token ? age !== undefined && age > staleMs : Date.now() - ownerless! > staleMs;
+    if (stale) {
+      logger.warn(`breaking stale registry lock ${lockPath} held by ${describeOwner(owner)}: older than ${Math.round(staleMs / 1000)} s`);
+      await host.run(["/bin/sh", "-c", BREAK_SCRIPT, "sh", root, owner.token ?? "", token]);
+      continue;
+    }
+    const left = start + timeoutMs - Date.now();
+    if (left <= 0) {
+      throw new ZmgrError("zmgr::lock::timeout", `timed out after ${Math.round(timeoutMs / 1000)} s waiting for the registry lock ${lockPath} on ${host.label}, held by ${describeOwner(owner)}`, {
+        help: `wait for the other zmgr or pulumi-zmgr run to finish; if none is running, remove the stale lock: rm -r ${lockPath}`,
+        details: { path: lockPath, host: host.label, owner },
+      });
+    }
+    await sleep(Math.min(left, delay / 2 + (Math.random() * delay) / 2));
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}
+
+function heldLock(host: Host, root: string, token: string, logger: LockLogger): RegistryLock {
+  let released = false;
+  return {
+    token,
+    async release() {
+      if (released) return;
+      released = true;
+      const result = await host.run(["/bin/sh", "-c", RELEASE_SCRIPT, "sh", root, token]);
+      if (result.exitCode === 3) logger.warn(`the registry lock ${absolutePath(root, LOCK_DIR)} was broken by another process while this one held it`);
+      else if (result.exitCode !== 0) logger.warn(`could not release the registry lock ${absolutePath(root, LOCK_DIR)}: ${result.stderr.trim()}`);
+    },
+  };
+}
+
+/**
+ * Runs `fn` holding the registry lock and always releases it, also when `fn` throws. A failed
+ * release is a warning (the lock then goes stale and is broken by the next waiter), never an
+ * error that hides `fn`'s result.
+ */
+export async function withRegistryLock<T>(host: Host, root: string, fn: (lock: RegistryLock) => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lock = await acquireRegistryLock(host, root, options);
+  try {
+    return await fn(lock);
+  } finally {
+    try {
+      await lock.release();
+    } catch (err) {
+      (options.logger ?? console).warn(`could not release the registry lock under ${root}: ${(err as Error).message}`);
+    }
+  }
+}
