@@ -1,0 +1,272 @@
+// A real OpenSSH sshd on 127.0.0.1 for tests: fresh keys in a private temp dir, sessions see the simulator.
+//
+// Usage (one per test file):
+//   let sshd: Sshd;
+//   beforeAll(async () => { sshd = await startSshd(); });
+//   afterAll(() => sshd.stop());
+// Then connect to sshd.host:sshd.port as sshd.user with sshd.clientKey, pinning sshd.hostPublicKey.
+// Sessions get PATH = test/sim/bin, the directory of this node binary, the system dirs; and ILLUMOS_SIM_ROOT.
+// The log (LogLevel VERBOSE) lets tests count TCP connections; dropConnections() kills them to simulate a drop.
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fingerprint, parsePublicKey } from "../../provider/transport/fingerprint";
+
+/** The sshd binary; must be an absolute path (sshd re-executes itself). */
+export const SSHD = "/usr/sbin/sshd";
+
+/** The simulator's executables, first on PATH in every session. */
+export const SIM_BIN = resolve(__dirname, "..", "sim", "bin");
+
+/** Options of {@link startSshd}. */
+export interface SshdOptions {
+  /** Extra sshd_config lines, e.g. `MaxSessions 4`. */
+  readonly config?: readonly string[];
+  /** sshd LogLevel: VERBOSE (default) logs connections and logins; DEBUG1 also logs port forwarding. */
+  readonly logLevel?: "VERBOSE" | "DEBUG1";
+  /** ILLUMOS_SIM_ROOT for sessions (default: a new empty directory inside the harness dir). */
+  readonly simRoot?: string;
+  /** Accept passwords (checked against /etc/shadow, no PAM). Default true. */
+  readonly passwordAuthentication?: boolean;
+}
+
+/** A running sshd and everything needed to log in to it. */
+export interface Sshd {
+  /** Always `127.0.0.1`. */
+  readonly host: string;
+  /** The port it listens on (a free one, picked at start). */
+  readonly port: number;
+  /** The login to use: `root` when the tests run as root, else the current user. {@link clientKey} logs in as any user. */
+  readonly user: string;
+  /** The client's private key (ed25519, OpenSSH format, no passphrase). */
+  readonly clientKey: string;
+  /** Where {@link clientKey} is stored (mode 0600). */
+  readonly clientKeyPath: string;
+  /** The client's public key line. */
+  readonly clientPublicKey: string;
+  /** The server's host public key as an OpenSSH line (`ssh-ed25519 AAAA…`). */
+  readonly hostPublicKey: string;
+  /** `SHA256:` fingerprint of the host key, as `ssh-keygen -lf` prints it. */
+  readonly hostKeyFingerprint: string;
+  /** A known_hosts line for this server (`[127.0.0.1]:PORT ssh-ed25519 AAAA…`). */
+  readonly knownHostsLine: string;
+  /** The private temp dir (mode 0700) holding keys, config and log. */
+  readonly dir: string;
+  /** ILLUMOS_SIM_ROOT of the sessions. */
+  readonly simRoot: string;
+  /** The sshd log file. */
+  readonly logPath: string;
+  /** The sshd log so far. */
+  log(): string;
+  /** TCP connections accepted so far ("Connection from … port N" lines in the log). */
+  connectionCount(): number;
+  /** Kills every open connection (the listener's children and their descendants); resolves with how many there were. */
+  dropConnections(): Promise<number>;
+  /** Stops sshd and its connections and removes the temp dir. */
+  stop(): Promise<void>;
+}
+
+/** Starts sshd; throws with the fix when the binary is missing or sshd does not come up. */
+export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
+  if (!existsSync(SSHD)) {
+    throw new Error(`${SSHD} is missing: install openssh-server (Debian/Ubuntu: apt-get install openssh-server); the transport tests need a real sshd`);
+  }
+  const root = process.getuid?.() === 0;
+  if (root) mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // sshd's privilege separation directory
+  const dir = mkdtempSync(join(tmpdir(), "zmgr-sshd-"));
+  chmodSync(dir, 0o700);
+  const simRoot = options.simRoot ?? join(dir, "sim");
+  mkdirSync(simRoot, { recursive: true });
+  const hostKeyPath = join(dir, "host_ed25519");
+  const clientKeyPath = join(dir, "client_ed25519");
+  keygen(hostKeyPath);
+  keygen(clientKeyPath);
+  const clientPublicKey = readFileSync(`${clientKeyPath}.pub`, "utf8").trim();
+  writeFileSync(join(dir, "authorized_keys"), clientPublicKey + "\n", { mode: 0o600 });
+  const hostPublicKey = readFileSync(`${hostKeyPath}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
+  const logPath = join(dir, "sshd.log");
+
+  let port = 0;
+  let child: ChildProcess | undefined;
+  for (let attempt = 0; attempt < 5 && !child; attempt++) {
+    port = await freePort();
+    const configPath = join(dir, "sshd_config");
+    writeFileSync(configPath, sshdConfig({ dir, port, hostKeyPath, simRoot, options }), { mode: 0o600 });
+    writeFileSync(logPath, "");
+    const started = spawnListener(configPath, logPath);
+    const outcome = await waitForListening(started, logPath);
+    if (outcome === "listening") child = started;
+    else if (outcome !== "port-in-use") {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`sshd did not start (${outcome}); its log:\n${readFileSync(logPath, "utf8")}`);
+    }
+  }
+  if (!child) throw new Error("sshd could not find a free port on 127.0.0.1 after 5 attempts");
+  const listener = child;
+  const killOnExit = () => killTree(listener.pid!, true);
+  process.on("exit", killOnExit); // a crashed test file must not leave sshd behind
+
+  const log = () => readFileSync(logPath, "utf8");
+  const dropConnections = async () => {
+    const children = childPids(listener.pid!);
+    for (const pid of children) killTree(pid, true);
+    const deadline = Date.now() + 5000;
+    while (children.some(alive) && Date.now() < deadline) await sleep(20);
+    return children.length;
+  };
+  let stopped = false;
+  return {
+    host: "127.0.0.1",
+    port,
+    user: root ? "root" : userInfo().username,
+    clientKey: readFileSync(clientKeyPath, "utf8"),
+    clientKeyPath,
+    clientPublicKey,
+    hostPublicKey,
+    hostKeyFingerprint: fingerprint(parsePublicKey(hostPublicKey)!.blob),
+    knownHostsLine: `[127.0.0.1]:${port} ${hostPublicKey}`,
+    dir,
+    simRoot,
+    logPath,
+    log,
+    connectionCount: () => (log().match(/^Connection from \S+ port \d+ on /gm) ?? []).length,
+    dropConnections,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await dropConnections();
+      const exited = new Promise<void>((done) => (listener.exitCode !== null || listener.signalCode !== null ? done() : listener.once("exit", () => done())));
+      listener.kill("SIGTERM");
+      await within(exited, 5000);
+      if (alive(listener.pid!)) listener.kill("SIGKILL");
+      process.removeListener("exit", killOnExit);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function sshdConfig(p: { dir: string; port: number; hostKeyPath: string; simRoot: string; options: SshdOptions }): string {
+  const path = [SIM_BIN, dirname(process.execPath), "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].join(":");
+  const password = p.options.passwordAuthentication ?? true;
+  return [
+    `Port ${p.port}`,
+    "ListenAddress 127.0.0.1",
+    `HostKey ${p.hostKeyPath}`,
+    `PidFile ${join(p.dir, "sshd.pid")}`,
+    // The client key logs in as any user (root, the test user): sshd reads the key list as root, from the private dir.
+    "AuthorizedKeysFile none",
+    `AuthorizedKeysCommand /bin/cat ${join(p.dir, "authorized_keys")}`,
+    `AuthorizedKeysCommandUser ${userInfo().username}`,
+    "UsePAM no",
+    "StrictModes no",
+    "PermitRootLogin yes",
+    `PasswordAuthentication ${password ? "yes" : "no"}`,
+    "KbdInteractiveAuthentication no",
+    "AllowTcpForwarding yes",
+    "UseDNS no",
+    `LogLevel ${p.options.logLevel ?? "VERBOSE"}`,
+    // The environment of every session; SetEnv overrides sshd's default PATH (OpenSSH >= 7.8).
+    `SetEnv PATH=${path} ILLUMOS_SIM_ROOT=${p.simRoot}`,
+    ...(p.options.config ?? []),
+    "",
+  ].join("\n");
+}
+
+function keygen(path: string): void {
+  const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "zmgr-test", "-f", path], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`ssh-keygen failed (install openssh-client): ${r.error?.message ?? r.stderr}`);
+}
+
+function spawnListener(configPath: string, logPath: string): ChildProcess {
+  const fd = openSync(logPath, "a");
+  try {
+    // -D: stay in the foreground; -e: log to stderr (the log file), children included.
+    const child = spawn(SSHD, ["-D", "-e", "-f", configPath], { stdio: ["ignore", "ignore", fd] });
+    child.on("error", () => undefined); // reported through waitForListening
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function waitForListening(child: ChildProcess, logPath: string): Promise<"listening" | "port-in-use" | string> {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const text = readFileSync(logPath, "utf8");
+    if (/Server listening on/.test(text)) return "listening";
+    const exited = child.exitCode !== null || child.signalCode !== null;
+    if (exited || Date.now() > deadline) {
+      if (!exited) child.kill("SIGKILL");
+      return /Address already in use/.test(text) ? "port-in-use" : exited ? `exit ${child.exitCode ?? child.signalCode}` : "no 'Server listening' line within 15 s";
+    }
+    await sleep(20);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Pids whose parent is `pid`, from /proc. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return out;
+}
+
+/** Kills `pid` and all its descendants (children first collected, so none escapes to init). */
+function killTree(pid: number, includeSelf: boolean): void {
+  const all: number[] = [];
+  const walk = (p: number) => {
+    all.push(p);
+    for (const c of childPids(p)) walk(c);
+  };
+  walk(pid);
+  for (const p of includeSelf ? all : all.slice(1)) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for `promise`, but no longer than `ms` (and leaves no timer behind). */
+export async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((done) => (timer = setTimeout(done, ms)))]);
+  clearTimeout(timer);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

@@ -1,0 +1,121 @@
+// The behaviour every Host must have (local runner and SSH alike), as a jest suite to run against each.
+
+import { readFileSync } from "node:fs";
+import { ZmgrError } from "../../provider/errors";
+import { runChecked } from "../../provider/transport/checked";
+import type { Host } from "../../provider/transport/host";
+
+/** What the contract needs from the file that runs it. */
+export interface HostUnderTest {
+  /** The host to test (set up in the caller's beforeAll). */
+  host(): Host;
+  /** A directory the host can write and the test process can read. */
+  workDir(): string;
+}
+
+/** One line of 10 bytes: 3-, 2- and 4-byte UTF-8 characters and a newline. */
+export const MULTIBYTE_LINE = "✓é😀\n";
+
+/** True once process `pid` (on this machine) has exited or is a zombie; false if it still runs after 5 s. */
+export async function processEnds(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0]!;
+    } catch {
+      return true;
+    }
+    if (state === "Z") return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/** Registers the contract tests in the current describe block. */
+export function hostContract(t: HostUnderTest): void {
+  test("returns stdout, stderr and the exit code, separately", async () => {
+    const r = await t.host().run(["sh", "-c", "echo out; echo err >&2; exit 3"]);
+    expect(r).toEqual({ stdout: "out\n", stderr: "err\n", exitCode: 3 });
+  });
+
+  test("passes every argument through unchanged (quote.ts builds the only shell text)", async () => {
+    const args = ["a b", "it's", "$HOME", "`id`", "*", "", "ü 😀", "a\nb", "--x=1;rm -rf /", "\\"];
+    const r = await t.host().run(["printf", "[%s]", ...args]);
+    expect(r.stdout).toBe(args.map((a) => `[${a}]`).join(""));
+  });
+
+  test("feeds stdin, then closes it", async () => {
+    const input = "línea 1\n" + MULTIBYTE_LINE.repeat(200_000); // ~2 MiB
+    const r = await t.host().run(["cat"], { stdin: input });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(input);
+    const bytes = Buffer.from([0, 1, 2, 255]);
+    expect((await t.host().run(["od", "-An", "-tx1"], { stdin: bytes })).stdout.trim()).toBe("00 01 02 ff");
+  });
+
+  test("delivers 10 MiB of multi-byte output intact", async () => {
+    const lines = 1_048_576;
+    const r = await t.host().run(["sh", "-c", 'yes "$1" | head -n "$2"', "sh", MULTIBYTE_LINE.trimEnd(), String(lines)]);
+    expect(r.exitCode).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBe(10 * 1024 * 1024);
+    expect(r.stdout).toBe(MULTIBYTE_LINE.repeat(lines)); // not one U+FFFD from a split chunk
+  });
+
+  test("reports death by signal as 128 + the signal number", async () => {
+    const r = await t.host().run(["sh", "-c", "kill -TERM $$"]);
+    expect(r.exitCode).toBe(143);
+  });
+
+  test("runs 100 concurrent commands, all succeed", async () => {
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => t.host().run(["sh", "-c", 'sleep 0.05; echo "$1"', "sh", String(i)])));
+    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 100 }, (_, i) => `${i}\n`));
+    expect(results.every((r) => r.exitCode === 0)).toBe(true);
+  });
+
+  test("a command timeout kills the command, names it and its duration, and leaves the host usable", async () => {
+    const pidFile = `${t.workDir()}/timeout-${Date.now()}.pid`;
+    const started = Date.now();
+    const error = await t
+      .host()
+      .run(["sh", "-c", 'echo $$ > "$1"; exec sleep 30', "sh", pidFile], { timeoutMs: 700 })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(ZmgrError.isInstance(error) && error.code).toBe("zmgr::host::timeout");
+    expect((error as ZmgrError).message).toMatch(/exec sleep 30.*700 ms|700 ms.*exec sleep 30/);
+    const pid = (await t.host().run(["cat", pidFile])).stdout.trim();
+    expect(pid).toMatch(/^\d+$/);
+    expect(await processEnds(Number(pid))).toBe(true);
+    expect((await t.host().run(["echo", "still usable"])).stdout).toBe("still usable\n");
+  });
+
+  test("a missing command exits 127 and runChecked says to check for an illumos host", async () => {
+    const r = await t.host().run(["zmgr-no-such-command", "x"]);
+    expect(r.exitCode).toBe(127);
+    const error = await runChecked(t.host(), ["zmgr-no-such-command"]).catch((e: unknown) => e);
+    expect(ZmgrError.isInstance(error) && error.code).toBe("zmgr::host::command-failed");
+    expect((error as ZmgrError).help).toMatch(/is this an illumos host/);
+    expect((error as ZmgrError).details.exitCode).toBe(127);
+  });
+
+  test("errors carry the command with secrets redacted, the exit code and the stderr tail", async () => {
+    const secret = "hunter2-s3cret";
+    const error = await runChecked(t.host(), ["sh", "-c", 'echo "denied: $1" >&2; exit 5', "sh", secret], { secrets: [secret] }).catch((e: unknown) => e);
+    expect(ZmgrError.isInstance(error)).toBe(true);
+    const e = error as ZmgrError;
+    expect(e.details.exitCode).toBe(5);
+    expect(e.details.stderr).toBe("denied: ***\n");
+    expect(e.details.command).toContain("***");
+    expect(JSON.stringify({ m: e.message, h: e.help, d: e.details })).not.toContain(secret);
+  });
+
+  test("a timed-out command's error redacts secrets too", async () => {
+    const secret = "tok-98765";
+    const error = (await t
+      .host()
+      .run(["sh", "-c", "sleep 5", "sh", secret], { timeoutMs: 200, secrets: [secret] })
+      .catch((e: unknown) => e)) as ZmgrError;
+    expect(error.code).toBe("zmgr::host::timeout");
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toContain("***");
+  });
+}

@@ -1,0 +1,146 @@
+// SshHost against a real OpenSSH sshd: the Host contract, one pooled connection, reconnects, timeouts, the pool.
+
+import { ZmgrError } from "../../provider/errors";
+import { closeAllHosts, hostFor } from "../../provider/transport/connect";
+import { SshHost, type SshOptions } from "../../provider/transport/ssh-host";
+import { startSshd, type Sshd } from "../harness/sshd";
+import { hostContract } from "./host-contract";
+
+let sshd: Sshd;
+let host: SshHost;
+const options = (extra: Partial<SshOptions> = {}): SshOptions => ({
+  host: sshd.host,
+  port: sshd.port,
+  user: sshd.user,
+  privateKey: sshd.clientKey,
+  hostKey: sshd.hostPublicKey,
+  agent: false,
+  ...extra,
+});
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  host = new SshHost(options());
+});
+afterAll(async () => {
+  await host?.close();
+  await closeAllHosts();
+  await sshd?.stop();
+});
+
+describe("SshHost (real sshd)", () => {
+  hostContract({ host: () => host, workDir: () => sshd.dir });
+
+  test("100 concurrent commands open exactly one TCP connection", async () => {
+    const fresh = new SshHost(options());
+    const before = sshd.connectionCount();
+    try {
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => fresh.run(["sh", "-c", 'sleep 0.1; echo "$1"', "sh", String(i)])));
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 100 }, (_, i) => `${i}\n`));
+      expect(sshd.connectionCount() - before).toBe(1);
+      expect(fresh.connectionsOpened).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test("keeps working when sshd allows fewer sessions than maxChannels (MaxSessions 3 vs 8)", async () => {
+    const tight = await startSshd({ config: ["MaxSessions 3"] });
+    const h = new SshHost({ ...options(), port: tight.port, hostKey: tight.hostPublicKey, privateKey: tight.clientKey });
+    try {
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => h.run(["sh", "-c", 'sleep 0.05; echo "$1"', "sh", String(i)])));
+      expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+      expect(tight.connectionCount()).toBe(1);
+    } finally {
+      await h.close();
+      await tight.stop();
+    }
+  });
+
+  test("a dropped connection is re-established by the next command", async () => {
+    const h = new SshHost(options());
+    try {
+      expect((await h.run(["echo", "one"])).stdout).toBe("one\n");
+      const before = sshd.connectionCount();
+      expect(await sshd.dropConnections()).toBeGreaterThanOrEqual(1);
+      expect((await h.run(["echo", "two"])).stdout).toBe("two\n");
+      expect(sshd.connectionCount() - before).toBe(1);
+      expect(h.connectionsOpened).toBe(2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a command in flight when the connection drops fails with connection-lost (not re-run); the next one reconnects", async () => {
+    const h = new SshHost(options());
+    try {
+      const marker = `${sshd.dir}/ran-${Date.now()}`;
+      const running = h.run(["sh", "-c", 'echo x >> "$1"; sleep 30', "sh", marker]).catch((e: unknown) => e);
+      await waitFor(async () => (await h.run(["test", "-e", marker])).exitCode === 0);
+      await sshd.dropConnections();
+      const error = (await running) as ZmgrError;
+      expect(error.code).toBe("zmgr::host::connection-lost");
+      expect(error.message).toContain("sleep 30");
+      expect(error.help).toMatch(/not re-run/);
+      expect((await h.run(["cat", marker])).stdout).toBe("x\n"); // ran once, never repeated
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a timeout leaves the connection usable: no new TCP connection afterwards", async () => {
+    const h = new SshHost(options());
+    try {
+      await h.run(["true"]);
+      const before = sshd.connectionCount();
+      const error = (await h.run(["sleep", "20"], { timeoutMs: 300 }).catch((e: unknown) => e)) as ZmgrError;
+      expect(error.code).toBe("zmgr::host::timeout");
+      expect(error.message).toBe(`\`sleep 20\` timed out after 300 ms on ${h.label} and was killed`);
+      const after = await Promise.all(Array.from({ length: 20 }, () => h.run(["echo", "ok"])));
+      expect(after.every((r) => r.stdout === "ok\n")).toBe(true);
+      expect(sshd.connectionCount()).toBe(before);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("close() ends the connection and a later command reconnects", async () => {
+    const h = new SshHost(options());
+    await h.run(["true"]);
+    await h.close();
+    expect((await h.run(["echo", "back"])).stdout).toBe("back\n");
+    expect(h.connectionsOpened).toBe(2);
+    await h.close();
+  });
+
+  test("hostFor shares one Host (one connection) per host and credentials; other credentials get their own", async () => {
+    const a = hostFor(options());
+    const b = hostFor({ ...options(), hostKey: sshd.hostPublicKey }); // equal settings, new object
+    const c = hostFor(options({ privateKey: sshd.clientKey + "\n" })); // different credential text
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(a.label).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    const before = sshd.connectionCount();
+    await Promise.all([a.run(["true"]), b.run(["true"]), hostFor(options()).run(["true"])]);
+    expect(sshd.connectionCount() - before).toBe(1);
+    await closeAllHosts();
+  });
+
+  test("an unreachable host fails after connectRetries with zmgr::ssh::unreachable", async () => {
+    const gone = await startSshd();
+    await gone.stop(); // its port now refuses connections
+    const h = new SshHost(options({ port: gone.port, connectRetries: 1, connectTimeoutMs: 2000 }));
+    const error = (await h.run(["true"]).catch((e: unknown) => e)) as ZmgrError;
+    expect(error.code).toBe("zmgr::ssh::unreachable");
+    expect(error.message).toMatch(/\(2 attempts\)/);
+    expect(error.details.attempts).toBe(2);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("condition not met within 5 s");
+}
