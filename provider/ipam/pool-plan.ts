@@ -1,7 +1,7 @@
 // Validates a pool definition and compiles it into per-family allocation plans (ranges, reserved addresses, size).
 
 import { ZmgrError } from "../errors";
-import { formatIp, formatNetwork, inNetwork, parseIp, parseInterface, parseNetwork, type IpFamily, type IpNetwork } from "./address";
+import { formatNetwork, inNetwork, parseIp, parseInterface, parseNetwork, type IpFamily, type IpNetwork } from "./address";
 import { countUncovered, mergeIntervals, type Interval } from "./intervals";
 
 /** An inclusive address range of a pool, `range START END`. */
@@ -187,14 +187,4 @@ function exclusionInterval(x: PoolExclusionDefinition): Interval & { family: IpF
 /** The plan of `family` in `plan`, or undefined. */
 export function familyPlan(plan: PoolPlan, family: IpFamily): PoolFamilyPlan | undefined {
   return plan.families.find((f) => f.family === family);
-}
-
-/** A one-line summary of a pool for messages: `10.0.0.0/24 (191 addresses), fd00::/64 (…)`. */
-export function describePool(plan: PoolPlan): string {
-  return plan.families.map((f) => `${formatNetwork(f.network)} (${f.size} addresses)`).join(", ");
-}
-
-/** Formats an address of a plan's family. */
-export function formatPlanAddress(plan: PoolFamilyPlan, value: bigint): string {
-  return formatIp(plan.family, value);
 }

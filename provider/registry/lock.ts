@@ -53,21 +53,28 @@ export interface RegistryLock {
   release(): Promise<void>;
 }
 
-/** POSIX sh. Args: root token label host pid. Exit 0: acquired. Exit 3: busy (prints `now TIME` and the owner file). Exit 4: failure. */
+/**
+ * POSIX sh. Args: root token label host pid. Exit 0: acquired. Exit 3: busy (prints `now TIME`
+ * and the owner file). Exit 4: failure. A mkdir that fails while no lock exists afterwards (the
+ * holder released it in between) is retried, so only a real failure (permissions) is exit 4.
+ */
 const ACQUIRE_SCRIPT = `root=$1; lock=$1/${LOCK_DIR}
 umask 022
 if [ ! -d "$root" ]; then mkdir -p "$root" || exit 4; fi
-if err=$(mkdir "$lock" 2>&1); then
-  now=$(date -u +%Y%m%d%H%M%S)
-  printf 'token %s\\nlabel %s\\nhost %s\\npid %s\\ntime %s\\n' "$2" "$3" "$4" "$5" "$now" > "$lock/owner.tmp" && mv -f "$lock/owner.tmp" "$lock/owner"
-  echo acquired
-  exit 0
-fi
-if [ -d "$lock" ]; then
-  echo "now $(date -u +%Y%m%d%H%M%S)"
-  cat "$lock/owner" 2>/dev/null
-  exit 3
-fi
+for try in 1 2 3; do
+  if err=$(mkdir "$lock" 2>&1); then
+    now=$(date -u +%Y%m%d%H%M%S)
+    printf 'token %s\\nlabel %s\\nhost %s\\npid %s\\ntime %s\\n' "$2" "$3" "$4" "$5" "$now" > "$lock/owner.tmp" && mv -f "$lock/owner.tmp" "$lock/owner"
+    echo acquired
+    exit 0
+  fi
+  if [ -d "$lock" ]; then
+    echo "now $(date -u +%Y%m%d%H%M%S)"
+    cat "$lock/owner" 2>/dev/null
+    exit 3
+  fi
+  [ -e "$lock" ] && break
+done
 printf '%s\\n' "$err" >&2
 exit 4
 `;

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { ZmgrError } from "../errors";
 import { runChecked } from "../transport/checked";
 import type { Host } from "../transport/host";
-import { absolutePath, checkRoot } from "./paths";
+import { checkRoot } from "./paths";
 
 /** Default per-file size limit: 256 KiB (a zone file is a few hundred bytes). */
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024;
@@ -125,9 +125,4 @@ export function parseScanOutput(stdout: string, marker: string, root: string): S
     out.push(status === "ok" ? { rel, status, text: head.slice(nl + 1) } : { rel, status });
   }
   return out;
-}
-
-/** The absolute path of a scanned file. */
-export function scannedPath(root: string, file: ScannedFile): string {
-  return absolutePath(root, file.rel);
 }
