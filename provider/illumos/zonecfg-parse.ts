@@ -16,14 +16,16 @@ import { parseComplex, parseList, splitOutside, unquote } from "./zonecfg-syntax
 /** One resource block as read, before conversion: zonecfg property names to text values. */
 interface RawResource {
   readonly rt: ResourceType;
-  readonly scalars: Map<string, string>;
+  /** Property name → [value, line number]. */
+  readonly scalars: Map<string, [string, number]>;
   readonly list: (string | Record<string, string>)[];
   readonly line: number;
 }
 
 /** What a parser collected: global properties (aliases included) and resource blocks, in order. */
 interface RawConfig {
-  readonly globals: Map<string, string>;
+  /** Property name → [value, line number]. */
+  readonly globals: Map<string, [string, number]>;
   readonly resources: RawResource[];
 }
 
@@ -59,7 +61,7 @@ export function parseZonecfgInfo(text: string): ZoneConfig {
     current = undefined;
     const alias = /^\[([a-z-]+): (.*)\]$/.exec(line);
     if (alias) {
-      raw.globals.set(alias[1]!, alias[2]!);
+      raw.globals.set(alias[1]!, [alias[2]!, n]);
       return;
     }
     const header = /^([a-z-]+):$/.exec(line);
@@ -72,7 +74,7 @@ export function parseZonecfgInfo(text: string): ZoneConfig {
     if (/^[a-z-]+ not specified$/.test(line)) return;
     const m = /^([a-z-]+):(?: (.*))?$/.exec(line);
     if (!m) throw parseError("info", n, line, "not a property or resource line");
-    raw.globals.set(m[1]!, unquote(m[2] ?? ""));
+    raw.globals.set(m[1]!, [unquote(m[2] ?? ""), n]);
   });
   return toModel(raw, "info");
 }
@@ -84,7 +86,7 @@ export function parseZonecfgInfo(text: string): ZoneConfig {
  * The zone name is not part of an export: give it as `zonename` (a `set zonename=` wins).
  */
 export function parseZonecfgExport(text: string, zonename: string): ZoneConfig {
-  const raw: RawConfig = { globals: new Map([["zonename", zonename]]), resources: [] };
+  const raw: RawConfig = { globals: new Map([["zonename", [zonename, 0]]]), resources: [] };
   let current: RawResource | undefined;
   text.split("\n").forEach((physical, index) => {
     const n = index + 1;
@@ -111,7 +113,7 @@ export function parseZonecfgExport(text: string, zonename: string): ZoneConfig {
           const name = rest.slice(0, eq).trim();
           const value = rest.slice(eq + 1).trim();
           if (current) addResourceProperty(current, name, value, "export", n, line, true);
-          else raw.globals.set(name, unquote(value));
+          else raw.globals.set(name, [unquote(value), n]);
           break;
         }
         case "clear":
@@ -157,31 +159,31 @@ function addResourceProperty(r: RawResource, prop: string, value: string, source
     return;
   }
   if (!r.rt.scalars.some((s) => s.property === prop)) throw parseError(source, n, line, `unknown ${r.rt.type} property '${prop}'`);
-  r.scalars.set(prop, unquote(value));
+  r.scalars.set(prop, [unquote(value), n]);
 }
 
 function toModel(raw: RawConfig, source: string): ZoneConfig {
   const out: Record<string, unknown> = {};
-  for (const [prop, value] of raw.globals) {
+  for (const [prop, [value, line]] of raw.globals) {
     const g = GLOBAL_PROPERTIES.find((x) => x.property === prop);
     const a = GLOBAL_RCTL_ALIASES.find((x) => x.property === prop);
     if (g) {
-      if (value !== "") out[g.field] = globalValue(g, value, source);
+      if (value !== "") out[g.field] = globalValue(g, value, source, line);
     } else if (a) {
-      out[a.field] = number(value, a.bytes ? "bytes" : "number", source, prop);
+      out[a.field] = number(value, a.bytes ? "bytes" : "number", source, prop, line);
     } else {
-      throw parseError(source, 0, `${prop}: ${value}`, `unknown global property '${prop}'`);
+      throw parseError(source, line, `${prop}: ${value}`, `unknown global property '${prop}'`);
     }
   }
   const rctls: RctlResource[] = [];
   for (const r of raw.resources) {
     const obj: Record<string, unknown> = {};
-    for (const [prop, value] of r.scalars) {
+    for (const [prop, [value, line]] of r.scalars) {
       const s = r.rt.scalars.find((x) => x.property === prop)!;
-      if (value !== "") obj[s.field] = s.kind === "text" ? value : number(value, s.kind, source, prop);
+      if (value !== "") obj[s.field] = s.kind === "text" ? value : number(value, s.kind, source, prop, line);
     }
     if (r.rt.list && r.list.length) {
-      obj[r.rt.list.field] = r.rt.type === "rctl" ? r.list.map((v) => rctlValue(v as Record<string, string>, source)) : r.list.map((v) => (typeof v === "string" ? v : { name: v.name ?? "", value: v.value ?? "" }));
+      obj[r.rt.list.field] = r.rt.type === "rctl" ? r.list.map((v) => rctlValue(v as Record<string, string>, source, r.line)) : r.list.map((v) => (typeof v === "string" ? v : { name: v.name ?? "", value: v.value ?? "" }));
     }
     if (r.rt.type === "rctl") {
       rctls.push({ name: String(obj.name ?? ""), values: (obj.values as RctlResource["values"]) ?? [] });
@@ -220,28 +222,28 @@ function order(out: Record<string, unknown>): Record<string, unknown> {
   return sorted;
 }
 
-function globalValue(g: ScalarProperty, value: string, source: string): unknown {
+function globalValue(g: ScalarProperty, value: string, source: string, line: number): unknown {
   if (g.field === "autoboot") {
-    if (value !== "true" && value !== "false") throw parseError(source, 0, value, "autoboot is neither true nor false");
+    if (value !== "true" && value !== "false") throw parseError(source, line, value, "autoboot is neither true nor false");
     return value === "true";
   }
   if (g.field === "ipType") {
     if (value === "excl") return "exclusive";
-    if (value !== "shared" && value !== "exclusive") throw parseError(source, 0, value, "ip-type is neither shared nor exclusive");
+    if (value !== "shared" && value !== "exclusive") throw parseError(source, line, value, "ip-type is neither shared nor exclusive");
   }
   return value;
 }
 
-function number(value: string, kind: string, source: string, prop: string): number {
+function number(value: string, kind: string, source: string, prop: string, line: number): number {
   let n: number | undefined;
   if (kind === "bytes") n = parseUnits(value);
   else if (kind === "decimal") n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
   else n = /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : undefined;
-  if (n === undefined) throw parseError(source, 0, value, `${prop} is not a number`);
+  if (n === undefined) throw parseError(source, line, value, `${prop} is not a number`);
   return n;
 }
 
-function rctlValue(v: Record<string, string>, source: string): RctlResource["values"][number] {
-  const limit = number(v.limit ?? "", "number", source, "limit");
+function rctlValue(v: Record<string, string>, source: string, line: number): RctlResource["values"][number] {
+  const limit = number(v.limit ?? "", "number", source, "limit", line);
   return { priv: v.priv ?? "", limit, action: v.action ?? "" };
 }

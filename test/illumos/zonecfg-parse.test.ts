@@ -270,6 +270,12 @@ describe("parseZonecfgInfo", () => {
   });
 });
 
+test("parse errors name the line", () => {
+  expect(() => parseZonecfgInfo("zonename: z\nbrand: lipkg\nautoboot: maybe\n")).toThrow(/line 3: autoboot is neither true nor false/);
+  expect(() => parseZonecfgInfo("zonename: z\nnet:\n\tphysical: a0\n\tvlan-id: x\n")).toThrow(/line 4: vlan-id is not a number/);
+  expect(() => parseZonecfgExport("create -b\nset max-lwps=many\n", "z")).toThrow(/export output, line 2/);
+});
+
 describe("parseZonecfgExport", () => {
   test("SPEC §1.6 example: globals unquoted, resource values quoted, rctl back to its alias", () => {
     const { cappedMemory: _, ...withoutMemory } = WEB;
