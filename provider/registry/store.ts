@@ -199,6 +199,12 @@ export async function updateEntry<K extends RegistryKind>(
         if (current) await deleteRegistryFile(host, root, rel, current.text);
         return undefined;
       }
+      if (kind !== "config" && (next as { name?: unknown }).name !== name) {
+        throw new ZmgrError("zmgr::registry::invalid", `cannot write ${path}: the model is named ${JSON.stringify((next as { name?: unknown }).name)}, not ${JSON.stringify(name)}`, {
+          help: "a registry object is renamed by writing a new file and deleting the old one",
+          details: { path },
+        });
+      }
       const text = encodeFile(spec, current, next as unknown as Record<string, unknown>, path);
       if (current && text === current.text) return current;
       await writeRegistryFile(host, root, rel, text, current ? { text: current.text } : "absent");

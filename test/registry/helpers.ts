@@ -1,8 +1,8 @@
 // Test helpers: a registry root in a temp dir, a Host that counts and can intercept commands.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Host, RunOptions, RunResult } from "../../provider/transport/host";
 import { LocalHost } from "../../provider/transport/local-host";
 
@@ -53,8 +53,13 @@ export function zoneFile(name: string, ...addresses: string[]): string {
 
 /** Shells to run the registry scripts with: /bin/sh plus bash and ksh93 (illumos' /bin/sh) when installed. */
 export function shells(): string[] {
-  const { existsSync } = require("node:fs") as typeof import("node:fs");
-  return ["/bin/sh", "/bin/bash", "/usr/bin/ksh93", "/bin/ksh93"].filter((s, i, all) => existsSync(s) && all.findIndex((t) => t.endsWith(s.split("/").pop()!)) === i);
+  const seen = new Set<string>();
+  return ["/bin/sh", "/bin/bash", "/usr/bin/ksh93", "/bin/ksh93"].filter((s) => {
+    const name = basename(s);
+    if (!existsSync(s) || seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
 }
 
 /** A LocalHost that runs `/bin/sh -c` scripts with another shell. */

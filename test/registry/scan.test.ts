@@ -75,7 +75,7 @@ describe("scanRegistry", () => {
   });
 
   test("parseScanOutput rejects truncated or foreign output", () => {
-    expect(() => parseScanOutput("\nM file a\nx\nM end ok", "M", "/r")).toThrow(/malformed/);
+    expect(() => parseScanOutput("\nM file a\nx\nM end ok", "M", "/r")).toThrow(expect.objectContaining({ code: "zmgr::registry::read", message: expect.stringMatching(/malformed/) }));
     expect(() => parseScanOutput("garbage", "M", "/r")).toThrow(/malformed/);
     expect(parseScanOutput("\nM file a\nx\nM end unreadable\nM over\n", "M", "/r")).toEqual([{ rel: "a", status: "unreadable" }]);
   });

@@ -105,6 +105,11 @@ test("a write into a read-only place is zmgr::registry::write with the reason", 
   expect((err as Error).message).toContain(join(root, "zones/web.kdl"));
 });
 
+test("a model whose name differs from the file is refused", async () => {
+  put(root, { "zones/web.kdl": zoneFile("web") });
+  await expect(updateEntry(host, root, "zone", "web", (z) => ({ ...z!, name: "other" }))).rejects.toMatchObject({ code: "zmgr::registry::invalid" });
+});
+
 test("delete: only when unchanged, and a missing file is fine", async () => {
   const text = zoneFile("web");
   put(root, { "zones/web.kdl": text });
