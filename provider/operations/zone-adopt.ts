@@ -1,0 +1,85 @@
+// Adopts an existing zone: checks it matches the inputs field by field (changing nothing if not), then registers it and takes it over.
+
+import { ZmgrError } from "../errors";
+import { claimAddress } from "../ipam/claim";
+import { resolveHost } from "./default-host";
+import { connect } from "./host-spec";
+import { progressFor, type Progress } from "./progress";
+import { outputs } from "./zone-create";
+import { VM_BRANDS } from "./brand";
+import { readZoneRegistry } from "./zone-context";
+import { sameAddress } from "./zone-diff";
+import type { ZoneInputs, ZoneOutputs } from "./zone-inputs";
+import { probeZones } from "./zone-probe";
+import { desiredShape, observedShape, ownershipOf, stable, type ZoneShape } from "./zone-shape";
+
+/** One way an existing zone differs from the inputs. */
+export interface AdoptDifference {
+  /** The setting. */
+  readonly field: string;
+  /** What the inputs want. */
+  readonly wanted: unknown;
+  /** What the host has. */
+  readonly actual: unknown;
+}
+
+/**
+ * Takes over zone `inputs.name`. Fails with `zmgr::zone::adopt-mismatch` listing every difference,
+ * having changed nothing, when the zone does not match; fails with `zmgr::zone::adopt-missing` when
+ * there is no such zone. Else writes (or keeps) its registry file, which claims its address in the
+ * pool, and returns outputs as after a create. The zone itself is not touched.
+ */
+export async function adoptZone(inputs: ZoneInputs, progress: Progress = progressFor("zone", inputs.name)): Promise<ZoneOutputs> {
+  const handle = connect(resolveHost(inputs.host));
+  const name = inputs.name;
+  const [view, probes] = await Promise.all([
+    readZoneRegistry(handle, { zone: name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool }),
+    probeZones(handle, [name]),
+  ]);
+  const probe = probes.get(name)!;
+  if (!probe.entry || !probe.config) {
+    throw new ZmgrError("zmgr::zone::adopt-missing", `zone ${name} does not exist on ${handle.host.label}: there is nothing to adopt`, {
+      help: "remove `adopt: true` to create the zone, or fix its name",
+    });
+  }
+  if (VM_BRANDS.has(probe.entry.brand)) {
+    throw new ZmgrError("zmgr::zone::adopt-vm", `zone ${name} is a ${probe.entry.brand} virtual machine; vm-manager manages those`, { help: "leave it to vm-manager" });
+  }
+  const desired = desiredShape(inputs, view.template);
+  const observed = observedShape(probe.config, probe.entry.state, desired.pool, ownershipOf(inputs), desired.vnic);
+  const net = probe.config.net?.find((n) => n.physical === desired.vnic);
+  const address = net?.allowedAddress ?? "";
+  const differences = compare(desired, observed);
+  if (!net) differences.push({ field: "vnic", wanted: desired.vnic, actual: (probe.config.net ?? []).map((n) => n.physical).join(",") || "(no net)" });
+  if (inputs.address !== undefined && !sameAddress(inputs.address, address)) differences.push({ field: "address", wanted: inputs.address, actual: address || "(none)" });
+  if (net && !address) differences.push({ field: "address", wanted: "an allowed-address in the pool", actual: "(none: the zone's net has no allowed-address)" });
+  if (!view.pool) differences.push({ field: "pool", wanted: "a pool (on the zone or its template)", actual: "(none)" });
+  if (differences.length) {
+    throw new ZmgrError(
+      "zmgr::zone::adopt-mismatch",
+      `zone ${name} does not match the inputs, so it was not adopted (nothing was changed):\n` +
+        differences.map((d) => `  ${d.field}: inputs want ${show(d.wanted)}, the zone has ${show(d.actual)}`).join("\n"),
+      { help: "change the inputs to what the zone has (see `pulumi-zmgr discover`), then run again", details: { zone: name, differences } },
+    );
+  }
+  progress.step(`adopting (${probe.entry.state}, ${address})`);
+  const claim = await claimAddress(handle.host, handle.root, {
+    zone: { name, template: inputs.template, brand: desired.brand, zonepath: desired.zonepath, pool: desired.pool, vnic: desired.vnic },
+    pool: desired.pool,
+    requested: [address],
+  });
+  return outputs(inputs, handle, view, desired, claim.addresses, probe.entry.state, probe.entry.uuid ?? "", { adopted: true });
+}
+
+function compare(desired: ZoneShape, observed: ZoneShape): AdoptDifference[] {
+  const out: AdoptDifference[] = [];
+  for (const key of Object.keys({ ...desired, ...observed }) as (keyof ZoneShape)[]) {
+    if (key === "pool") continue;
+    if (stable(desired[key]) !== stable(observed[key])) out.push({ field: key, wanted: desired[key], actual: observed[key] });
+  }
+  return out;
+}
+
+function show(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
