@@ -1,0 +1,6 @@
+// Entry point of the simulated zoneadm: compile cache on, then the simulator (see core/js-cache.ts).
+import module from "node:module";
+
+module.enableCompileCache?.();
+const { loadMain } = await import("./core/js-cache.ts");
+(await loadMain("zoneadm"))(process.argv.slice(2));
