@@ -12,6 +12,14 @@ import { resolveSshOptions, type ResolvedSshOptions, type SshOptions } from "./s
 
 export type { SshOptions } from "./ssh-options";
 
+/** A command whose channel is open. */
+interface Started {
+  readonly channel: ClientChannel;
+  readonly connection: SshConnection;
+  /** Set when the exit status (or signal) arrives. */
+  exitCode: number | undefined;
+}
+
 /** How long a killed command's channel may take to close before its slot is reused anyway. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -63,14 +71,14 @@ export class SshHost implements Host {
     const shown = redact(commandLine(command), options.secrets);
     const line = commandLine(["sh", "-c", PID_WRAPPER, "sh", ...command]);
     const release = await this.slots.acquire();
-    let opened: { channel: ClientChannel; connection: SshConnection };
+    let opened: Started;
     try {
       opened = await this.openChannel(line, shown);
     } catch (err) {
       release();
       throw err;
     }
-    return this.collect(opened.channel, opened.connection, shown, options, release);
+    return this.collect(opened, shown, options, release);
   }
 
   /** Ends the connection; a later command connects again. */
@@ -119,23 +127,28 @@ export class SshHost implements Host {
    * started, so that alone is retried: on a fresh connection when the old one turned out dead, after a pause when
    * sshd refused another session (its MaxSessions is below maxChannels).
    */
-  private async openChannel(line: string, shown: string): Promise<{ channel: ClientChannel; connection: SshConnection }> {
+  private async openChannel(line: string, shown: string): Promise<Started> {
     for (let busy = 0, stale = 0; ; ) {
       const pending = this.connection();
       const connection = await pending;
       try {
-        const channel = await new Promise<ClientChannel>((resolve, reject) => {
+        return await new Promise<Started>((resolve, reject) => {
           try {
             connection.client.exec(line, (err, channel) => {
               if (err) return reject(err);
+              // Listen now, not after `await`: a quick command's exit-status and close can arrive in the same packet
+              // batch as the exec confirmation, and ssh2 emits 'exit' only once, to whoever listens then.
+              const started: Started = { channel, connection, exitCode: undefined };
+              channel.once("exit", (code: number | null, signal?: string) => {
+                started.exitCode = code ?? 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
+              });
               channel.once("close", () => this.closeWaiters.shift()?.());
-              resolve(channel);
+              resolve(started);
             });
           } catch (err) {
             reject(err); // "Not connected": the socket died before ssh2 noticed
           }
         });
-        return { channel, connection };
       } catch (err) {
         const message = (err as Error).message;
         if (!connection.alive || /Not connected|No response from server/.test(message)) {
@@ -172,12 +185,12 @@ export class SshHost implements Host {
   }
 
   /** Feeds stdin, collects raw output, and settles on exit, timeout, overflow or a dropped connection. */
-  private collect(channel: ClientChannel, connection: SshConnection, shown: string, options: RunOptions, release: () => void): Promise<RunResult> {
+  private collect(started: Started, shown: string, options: RunOptions, release: () => void): Promise<RunResult> {
+    const { channel, connection } = started;
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     return new Promise((resolve, reject) => {
       const stdout = collectOutput(MAX_OUTPUT_BYTES);
       const stderr = collectOutput(MAX_OUTPUT_BYTES);
-      let exitCode: number | undefined;
       let settled = false;
       let header: Buffer | undefined = Buffer.alloc(0); // stderr until the wrapper's pid line is split off
       let pid: string | undefined;
@@ -198,7 +211,7 @@ export class SshHost implements Host {
         clearTimeout(timer);
         unsubscribe();
         if (error) reject(error);
-        else resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode: exitCode! });
+        else resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode: started.exitCode! });
       };
       const stop = (error: ZmgrError) => {
         finish(error);
@@ -240,14 +253,11 @@ export class SshHost implements Host {
         if (chunk.length > 0 && !stderr.push(chunk)) overflow();
       });
       channel.on("error", () => undefined); // surfaced through 'close' or the connection's close
-      channel.on("exit", (code: number | null, signal?: string) => {
-        exitCode = code ?? 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
-      });
       channel.on("close", () => {
         release();
         if (header?.length) stderr.push(header); // no pid line came: keep what the command printed
         header = undefined;
-        if (exitCode !== undefined) return finish(undefined);
+        if (started.exitCode !== undefined) return finish(undefined);
         if (!connection.alive) return finish(connectionLost(this.label, shown, connection, true));
         finish(
           new ZmgrError("zmgr::host::no-exit-status", `\`${shown}\` on ${this.label} ended without an exit status`, {

@@ -18,8 +18,15 @@ import { fingerprint, parsePublicKey } from "../../provider/transport/fingerprin
 /** The sshd binary; must be an absolute path (sshd re-executes itself). */
 export const SSHD = "/usr/sbin/sshd";
 
-/** The simulator's executables, first on PATH in every session. */
-export const SIM_BIN = resolve(__dirname, "..", "sim", "bin");
+/** The simulator's executables, first on PATH in every session (found from here, also when compiled elsewhere). */
+export const SIM_BIN = findUp(__dirname, join("test", "sim", "bin")) ?? resolve(__dirname, "..", "sim", "bin");
+
+function findUp(from: string, relative: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "test", "harness"))) return join(dir, relative);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
 
 /** Options of {@link startSshd}. */
 export interface SshdOptions {

@@ -94,6 +94,14 @@ describe("SSH authentication", () => {
     expect(h.label).toBe(`${user.name}@127.0.0.1:${sshd.port}`);
   });
 
+  test("a fast login shell: 300 quick commands in a row each get their exit status (exit-status arriving with the exec reply)", async () => {
+    const h = hostWith({ user: user.name, privateKey: sshd.clientKey }); // /bin/sh login: the reply, exit and close come at once
+    for (let i = 0; i < 300; i++) {
+      const r = await h.run(["sh", "-c", `exit ${i % 7}`]);
+      expect(r.exitCode).toBe(i % 7);
+    }
+  });
+
   test("a refused login names the methods tried and the ones the host accepts, never the secret", async () => {
     const wrongPassword = await failure(hostWith({ user: user.name, password: "not-the-password-42" }));
     expect(wrongPassword.code).toBe("zmgr::ssh::auth-failed");
