@@ -5,11 +5,26 @@
 //   beforeAll(async () => { sshd = await startSshd(); });
 //   afterAll(() => sshd.stop());
 // Then connect to sshd.host:sshd.port as sshd.user with sshd.clientKey, pinning sshd.hostPublicKey.
-// Sessions get PATH = test/sim/bin, the directory of this node binary, the system dirs; and ILLUMOS_SIM_ROOT.
+// Sessions get PATH = test/sim/bin, the directory of this node binary, the system dirs; ILLUMOS_SIM_ROOT (the
+// simRoot option) and ILLUMOS_SIM_NODE. Tests run as root (as CI does): sshd needs /run/sshd and its privsep user.
 // The log (LogLevel VERBOSE) lets tests count TCP connections; dropConnections() kills them to simulate a drop.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -34,7 +49,7 @@ export interface SshdOptions {
   readonly config?: readonly string[];
   /** sshd LogLevel: VERBOSE (default) logs connections and logins; DEBUG1 also logs port forwarding. */
   readonly logLevel?: "VERBOSE" | "DEBUG1";
-  /** ILLUMOS_SIM_ROOT for sessions (default: a new empty directory inside the harness dir). */
+  /** ILLUMOS_SIM_ROOT for sessions, e.g. `(await createSimHost()).root` (test/harness/sim.ts); default: a new empty directory. */
   readonly simRoot?: string;
   /** Accept passwords (checked against /etc/shadow, no PAM). Default true. */
   readonly passwordAuthentication?: boolean;
@@ -156,7 +171,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
 }
 
 function sshdConfig(p: { dir: string; port: number; hostKeyPath: string; simRoot: string; options: SshdOptions }): string {
-  const path = [SIM_BIN, dirname(process.execPath), "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].join(":");
+  const node = sessionNode();
+  const path = [SIM_BIN, dirname(node), "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].join(":");
   const password = p.options.passwordAuthentication ?? true;
   return [
     `Port ${p.port}`,
@@ -176,10 +192,36 @@ function sshdConfig(p: { dir: string; port: number; hostKeyPath: string; simRoot
     "UseDNS no",
     `LogLevel ${p.options.logLevel ?? "VERBOSE"}`,
     // The environment of every session; SetEnv overrides sshd's default PATH (OpenSSH >= 7.8).
-    `SetEnv PATH=${path} ILLUMOS_SIM_ROOT=${p.simRoot}`,
+    `SetEnv PATH=${path} ILLUMOS_SIM_ROOT=${p.simRoot} ILLUMOS_SIM_NODE=${node}`,
     ...(p.options.config ?? []),
     "",
   ].join("\n");
+}
+
+/**
+ * This node binary, as every login can run it (the simulator's tools are node scripts). A node under root's home (as
+ * scripts/env.sh fetches it) is out of reach for the test user, so it is then copied once to the temp dir.
+ */
+function sessionNode(): string {
+  const node = process.execPath;
+  if (runnableByAll(node)) return node;
+  const dir = join(tmpdir(), `zmgr-node-${process.version}`);
+  const copy = join(dir, "node");
+  if (!existsSync(copy)) {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const temp = `${copy}.${process.pid}`;
+    copyFileSync(node, temp);
+    chmodSync(temp, 0o755);
+    renameSync(temp, copy);
+  }
+  return copy;
+}
+
+function runnableByAll(path: string): boolean {
+  for (let p = path; ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (dirname(p) === p) return true;
+  }
 }
 
 function keygen(path: string): void {
