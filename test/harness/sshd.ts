@@ -87,6 +87,8 @@ export interface Sshd {
   connectionCount(): number;
   /** Kills every open connection (the listener's children and their descendants); resolves with how many there were. */
   dropConnections(): Promise<number>;
+  /** Stops (SIGSTOP) every connection's processes: the TCP connection stays up but sshd goes silent. Returns the thaw. */
+  freezeConnections(): () => void;
   /** Stops sshd and its connections and removes the temp dir. */
   stop(): Promise<void>;
 }
@@ -128,13 +130,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   }
   if (!child) throw new Error("sshd could not find a free port on 127.0.0.1 after 5 attempts");
   const listener = child;
-  const killOnExit = () => killTree(listener.pid!, true);
+  const killOnExit = () => killTree(listener.pid!);
   process.on("exit", killOnExit); // a crashed test file must not leave sshd behind
 
   const log = () => readFileSync(logPath, "utf8");
   const dropConnections = async () => {
     const children = childPids(listener.pid!);
-    for (const pid of children) killTree(pid, true);
+    for (const pid of children) killTree(pid);
     const deadline = Date.now() + 5000;
     while (children.some(alive) && Date.now() < deadline) await sleep(20);
     return children.length;
@@ -156,6 +158,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     log,
     connectionCount: () => (log().match(/^Connection from \S+ port \d+ on /gm) ?? []).length,
     dropConnections,
+    freezeConnections() {
+      const pids = childPids(listener.pid!).flatMap(descendants);
+      for (const pid of pids) signal(pid, "SIGSTOP");
+      return () => pids.forEach((pid) => signal(pid, "SIGCONT"));
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -283,20 +290,21 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
-/** Kills `pid` and all its descendants (children first collected, so none escapes to init). */
-function killTree(pid: number, includeSelf: boolean): void {
-  const all: number[] = [];
-  const walk = (p: number) => {
-    all.push(p);
-    for (const c of childPids(p)) walk(c);
-  };
-  walk(pid);
-  for (const p of includeSelf ? all : all.slice(1)) {
-    try {
-      process.kill(p, "SIGKILL");
-    } catch {
-      // already gone
-    }
+/** `pid` and all its descendants. */
+function descendants(pid: number): number[] {
+  return [pid, ...childPids(pid).flatMap(descendants)];
+}
+
+/** Kills `pid` and all its descendants (all collected first, so none escapes to init). */
+function killTree(pid: number): void {
+  for (const p of descendants(pid)) signal(p, "SIGKILL");
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
 }
 

@@ -61,6 +61,15 @@ export function hostContract(t: HostUnderTest): void {
     expect(r.stdout).toBe(MULTIBYTE_LINE.repeat(lines)); // not one U+FFFD from a split chunk
   });
 
+  test("output beyond 64 MiB is refused (zmgr::host::output-too-large) and the command stopped", async () => {
+    const error = (await t
+      .host()
+      .run(["sh", "-c", "head -c 70000000 /dev/zero; sleep 30"], { timeoutMs: 60_000 })
+      .catch((e: unknown) => e)) as ZmgrError;
+    expect(ZmgrError.isInstance(error) && error.code).toBe("zmgr::host::output-too-large");
+    expect((await t.host().run(["echo", "after"])).stdout).toBe("after\n");
+  });
+
   test("reports death by signal as 128 + the signal number", async () => {
     const r = await t.host().run(["sh", "-c", "kill -TERM $$"]);
     expect(r.exitCode).toBe(143);

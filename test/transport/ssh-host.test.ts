@@ -1,5 +1,6 @@
 // SshHost against a real OpenSSH sshd: the Host contract, one pooled connection, reconnects, timeouts, the pool.
 
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { ZmgrError } from "../../provider/errors";
 import { closeAllHosts, hostFor } from "../../provider/transport/connect";
 import { SshHost, type SshOptions } from "../../provider/transport/ssh-host";
@@ -101,6 +102,47 @@ describe("SshHost (real sshd)", () => {
       expect(sshd.connectionCount()).toBe(before);
     } finally {
       await h.close();
+    }
+  });
+
+  test("keepalive notices a host gone silent: the running command fails with connection-lost, the next reconnects", async () => {
+    const h = new SshHost(options({ keepaliveIntervalMs: 200 }));
+    let thaw: (() => void) | undefined;
+    try {
+      await h.run(["true"]);
+      const running = h.run(["sleep", "30"]).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      thaw = sshd.freezeConnections(); // TCP stays up, sshd answers nothing
+      const started = Date.now();
+      const error = (await running) as ZmgrError;
+      expect(error.code).toBe("zmgr::host::connection-lost");
+      expect(error.message).toMatch(/Keepalive timeout/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      thaw();
+      thaw = undefined;
+      await sshd.dropConnections();
+      expect((await h.run(["echo", "back"])).stdout).toBe("back\n");
+    } finally {
+      thaw?.();
+      await h.close();
+    }
+  });
+
+  test("a server that accepts TCP but never speaks SSH hits connectTimeoutMs, retried connectRetries times", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const started = Date.now();
+      const error = (await new SshHost(options({ port, connectTimeoutMs: 300, connectRetries: 1 })).run(["true"]).catch((e: unknown) => e)) as ZmgrError;
+      expect(error.code).toBe("zmgr::ssh::unreachable");
+      expect(error.message).toMatch(/\(2 attempts\): no answer within 300 ms/);
+      expect(sockets).toHaveLength(2);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => silent.close(r));
     }
   });
 
