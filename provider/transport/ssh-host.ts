@@ -53,6 +53,8 @@ export class SshHost implements Host {
   private opened = 0;
   /** Commands waiting for one of our channels to close, after sshd refused them a session. */
   private readonly closeWaiters: Array<() => void> = [];
+  /** Kills of timed-out commands still under way (close() lets them finish). */
+  private readonly kills = new Set<Promise<unknown>>();
 
   /** Validates the options (throws `zmgr::ssh::bad-option`); connects on the first command. */
   constructor(options: SshOptions) {
@@ -83,6 +85,7 @@ export class SshHost implements Host {
 
   /** Ends the connection; a later command connects again. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.kills]);
     const pending = this.pending;
     this.pending = undefined;
     const connection = await pending?.catch(() => undefined);
@@ -201,9 +204,13 @@ export class SshHost implements Host {
       const killRemote = () => {
         if (!killWanted || pid === undefined || killing) return;
         killing = true;
-        this.run(["sh", "-c", KILL_SCRIPT, "sh", pid], { timeoutMs: 30_000 })
+        const kill = this.run(["sh", "-c", KILL_SCRIPT, "sh", pid], { timeoutMs: 30_000 })
           .catch(() => undefined)
-          .finally(() => channel.close());
+          .finally(() => {
+            channel.close();
+            this.kills.delete(kill);
+          });
+        this.kills.add(kill);
       };
       const finish = (error: ZmgrError | undefined) => {
         if (settled) return;
