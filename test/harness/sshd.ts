@@ -104,6 +104,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   chmodSync(dir, 0o700);
   const simRoot = options.simRoot ?? join(dir, "sim");
   mkdirSync(simRoot, { recursive: true });
+  mkdirSync(join(dir, "home"), { mode: 0o755 });
   const hostKeyPath = join(dir, "host_ed25519");
   const clientKeyPath = join(dir, "client_ed25519");
   keygen(hostKeyPath);
@@ -198,8 +199,10 @@ function sshdConfig(p: { dir: string; port: number; hostKeyPath: string; simRoot
     "AllowTcpForwarding yes",
     "UseDNS no",
     `LogLevel ${p.options.logLevel ?? "VERBOSE"}`,
-    // The environment of every session; SetEnv overrides sshd's default PATH (OpenSSH >= 7.8).
-    `SetEnv PATH=${path} ILLUMOS_SIM_ROOT=${p.simRoot} ILLUMOS_SIM_NODE=${node}`,
+    // The environment of every session; SetEnv overrides sshd's defaults (OpenSSH >= 7.8). HOME points at an empty
+    // directory so that bash (root's shell) does not source the machine's ~/.bashrc for every command: on the CI image
+    // that file runs `pyenv init`, about 90 ms of CPU per command, which would swamp every timing.
+    `SetEnv PATH=${path} ILLUMOS_SIM_ROOT=${p.simRoot} ILLUMOS_SIM_NODE=${node} HOME=${join(p.dir, "home")}`,
     ...(p.options.config ?? []),
     "",
   ].join("\n");
