@@ -194,9 +194,9 @@ export function checkInteger(value: unknown, property: string, min: number, max 
 /** The attr types zonecfg accepts. */
 export const ATTR_TYPES = ["boolean", "int", "string", "uint"] as const;
 
-/** Checks an `attr` resource: name (starts alphanumeric), type, and a value that fits the type. */
+/** Checks an `attr` resource: name (alphanumerics, `-`, `.`, starting alphanumeric), type, and a value that fits the type. */
 export function checkAttr(attr: { name?: unknown; type?: unknown; value?: unknown }, property: string): InputFailure[] {
-  const out = checkPattern(attr.name, `${property}.name`, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "an attr name (letters, digits, '_', '.', '-', starting alphanumeric)", 255);
+  const out = checkPattern(attr.name, `${property}.name`, /^[A-Za-z0-9][A-Za-z0-9.-]*$/, "an attr name (letters, digits, '-', '.', starting alphanumeric)", 255);
   if (!(ATTR_TYPES as readonly unknown[]).includes(attr.type)) {
     out.push(...fail(`${property}.type`, "attr", `${show(attr.type)} is not an attr type`, "use boolean, int, string or uint"));
     return out;

@@ -29,16 +29,28 @@ import {
 import { netKey } from "./zonecfg-resources";
 
 const NAME_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const FLAGS = /^[A-Za-z0-9_!,-]+$/;
+const SECFLAGS = ["aslr", "forbidnullmap", "noexecstack"];
+const FLAGS = /^(aslr|forbidnullmap|noexecstack|all|none)(,(aslr|forbidnullmap|noexecstack|all|none))*$/i;
+
+/** The flags a security-flags list assigns (libc secflags_parse: all, none, names; no +/- deltas). */
+function secflagSet(list: string): Set<string> {
+  const set = new Set<string>();
+  for (const item of list.toLowerCase().split(",")) {
+    if (item === "all") SECFLAGS.forEach((f) => set.add(f));
+    else if (item === "none") set.clear();
+    else set.add(item);
+  }
+  return set;
+}
 
 /** Fixed-syntax global properties: [field, pattern, what]. */
 const GLOBAL_TEXT: readonly [keyof ZoneConfig, RegExp, string][] = [
   ["brand", NAME_TOKEN, "a brand name such as lipkg, ipkg, sparse, pkgsrc"],
-  ["pool", NAME_TOKEN, "a resource pool name"],
+  ["pool", /^(?!SUNW)[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a resource pool name (not starting with SUNW)"],
   ["limitpriv", /^[A-Za-z0-9_,!.-]+$/, "a comma-separated privilege list such as default,dtrace_proc"],
   ["schedulingClass", /^[A-Za-z0-9]+$/, "a scheduling class such as FSS"],
   ["hostid", /^(0x)?[0-9A-Fa-f]{1,8}$/, "a hex host id of up to 8 digits"],
-  ["fsAllowed", /^[a-z0-9_,-]+$/, "a comma-separated list of file system types such as ufs,pcfs"],
+  ["fsAllowed", /^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/, "a comma-separated list of file system types such as ufs,pcfs"],
 ];
 
 /**
@@ -61,6 +73,8 @@ export function validateZoneConfig(config: ZoneConfig, options: { prefix?: strin
     const v = config[field];
     if (v !== undefined && v !== "") out.push(...checkPattern(v, p(field), re, what));
   }
+  if (typeof config.hostid === "string" && /^(0x)?[0-9A-Fa-f]{1,8}$/.test(config.hostid) && parseInt(config.hostid.replace(/^0x/, ""), 16) === 0xffffffff)
+    out.push(bad(p("hostid"), config.hostid, "a hex host id below 0xffffffff"));
   if (config.bootargs !== undefined && config.bootargs !== "") out.push(...checkZonecfgText(config.bootargs, p("bootargs"), 255));
   if (config.autoboot !== undefined && typeof config.autoboot !== "boolean") out.push(bad(p("autoboot"), config.autoboot, "true or false"));
   if (config.ipType !== undefined && config.ipType !== "shared" && config.ipType !== "exclusive") out.push(bad(p("ipType"), config.ipType, "shared or exclusive"));
@@ -76,7 +90,7 @@ export function validateZoneConfig(config: ZoneConfig, options: { prefix?: strin
     const q = p(`fs[${i}]`);
     out.push(...checkAbsolutePath(fs.dir, `${q}.dir`));
     out.push(...checkZonecfgText(fs.special, `${q}.special`));
-    if (fs.raw !== undefined && fs.raw !== "") out.push(...checkZonecfgText(fs.raw, `${q}.raw`));
+    if (fs.raw !== undefined && fs.raw !== "") out.push(...checkAbsolutePath(fs.raw, `${q}.raw`));
     out.push(...checkPattern(fs.type, `${q}.type`, /^[a-z0-9_-]+$/, "a file system type such as lofs, zfs, tmpfs"));
     if (typeof fs.type === "string" && /^(proc|mntfs|autofs|nfs.*)$/.test(fs.type)) out.push(bad(`${q}.type`, fs.type, "a type zonecfg allows (not proc, mntfs, autofs or nfs)"));
     listOf(fs.options, `${q}.options`, out).forEach((o, j) => out.push(...checkFsOption(o, `${q}.options[${j}]`)));
@@ -96,6 +110,9 @@ export function validateZoneConfig(config: ZoneConfig, options: { prefix?: strin
     checkProperties(net.properties, `${q}.properties`, out);
     if (config.ipType === "exclusive" && net.address !== undefined) out.push(bad(`${q}.address`, net.address, "unset for an exclusive-IP zone (use allowedAddress)"));
     if (config.ipType === "shared" && net.allowedAddress !== undefined) out.push(bad(`${q}.allowedAddress`, net.allowedAddress, "unset for a shared-IP zone (use address)"));
+    if (config.ipType === "exclusive" && net.defrouter !== undefined && net.allowedAddress === undefined)
+      out.push({ property: `${q}.defrouter`, reason: "an exclusive-IP net's defrouter needs an allowed-address on the same net", code: "zmgr::input::required", help: "set allowedAddress too, or leave defrouter out and configure routing inside the zone" });
+    if (config.ipType === "shared" && (net.address === undefined || net.address === "")) out.push({ property: `${q}.address`, reason: "a shared-IP net needs an address", code: "zmgr::input::required", help: "give the zone's address on this link, e.g. 192.168.1.5/24" });
   });
   duplicates(config.net, netKey, p("net"), "physical and address", out);
 
@@ -129,15 +146,17 @@ export function validateZoneConfig(config: ZoneConfig, options: { prefix?: strin
     const m = typeof d.ncpus === "string" ? /^([1-9]\d{0,4})(?:-([1-9]\d{0,4}))?$/.exec(d.ncpus) : null;
     if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) out.push(bad(p("dedicatedCpu.ncpus"), d.ncpus, "a CPU count N or a range N-M"));
     if (d.importance !== undefined) out.push(...checkInteger(d.importance, p("dedicatedCpu.importance"), 0));
+    if (config.cappedCpu !== undefined) out.push(conflict(p("dedicatedCpu"), "dedicated-cpu and capped-cpu exclude each other", "keep one of dedicatedCpu and cappedCpu"));
+    if (config.pool !== undefined && config.pool !== "") out.push(conflict(p("dedicatedCpu"), "dedicated-cpu makes its own pool, so it cannot be combined with pool", "keep one of dedicatedCpu and pool"));
   }
 
   objects(config.rctl, p("rctl"), out).forEach((r, i) => {
     const q = p(`rctl[${i}]`);
-    out.push(...checkPattern(r.name, `${q}.name`, /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, "an rctl name such as zone.max-locked-memory"));
+    out.push(...checkPattern(r.name, `${q}.name`, /^zone\.[A-Za-z-]+$/, "a zone rctl name such as zone.max-locked-memory"));
     const values = listOf(r.values, `${q}.values`, out);
     if (values.length === 0) out.push(bad(`${q}.values`, r.values, "at least one value"));
     objects(values, `${q}.values`, out).forEach((v, j) => {
-      if (!["basic", "privileged", "system"].includes(v?.priv)) out.push(bad(`${q}.values[${j}].priv`, v?.priv, "basic, privileged or system"));
+      if (v?.priv !== "privileged") out.push(bad(`${q}.values[${j}].priv`, v?.priv, "privileged (zonecfg takes no other priv for zone rctls)"));
       out.push(...checkInteger(v?.limit, `${q}.values[${j}].limit`, 0));
       if (v?.action !== "none" && v?.action !== "deny") out.push(bad(`${q}.values[${j}].action`, v?.action, "none or deny"));
     });
@@ -150,6 +169,13 @@ export function validateZoneConfig(config: ZoneConfig, options: { prefix?: strin
   });
   duplicates(config.rctl, (r) => r.name, p("rctl"), "name", out);
 
+  const rctlNames = new Set((Array.isArray(config.rctl) ? config.rctl : []).map((r) => r?.name));
+  const shares = config.cpuShares !== undefined || rctlNames.has("zone.cpu-shares");
+  if (shares && config.dedicatedCpu !== undefined) out.push(conflict(p("cpuShares"), "cpu-shares and dedicated-cpu are incompatible", "keep one of cpuShares and dedicatedCpu"));
+  if (shares && config.schedulingClass !== undefined && config.schedulingClass !== "" && config.schedulingClass !== "FSS")
+    out.push(conflict(p("cpuShares"), `cpu-shares needs the FSS scheduling class, not ${config.schedulingClass}`, "set schedulingClass to FSS (or leave it unset), or drop cpuShares"));
+  if (rctlNames.has("zone.cpu-cap") && config.dedicatedCpu !== undefined) out.push(conflict(p("dedicatedCpu"), "zone.cpu-cap and dedicated-cpu are incompatible", "drop the zone.cpu-cap rctl or dedicatedCpu"));
+
   objects(config.admin, p("admin"), out).forEach((a, i) => {
     out.push(...checkPattern(a.user, p(`admin[${i}].user`), /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "a user name"));
     out.push(...checkPattern(a.auths, p(`admin[${i}].auths`), /^(login|manage|clonefrom)(,(login|manage|clonefrom))*$/, "a comma-separated list of login, manage, clonefrom"));
@@ -160,9 +186,23 @@ export function validateZoneConfig(config: ZoneConfig, options: { prefix?: strin
     const sf = config.securityFlags;
     const given = (["default", "lower", "upper"] as const).filter((k) => sf[k] !== undefined && sf[k] !== "");
     if (given.length === 0) out.push(bad(p("securityFlags"), sf, "an object with default, lower or upper"));
-    for (const k of given) out.push(...checkPattern(sf[k], p(`securityFlags.${k}`), FLAGS, "a comma-separated flag list such as ASLR,FORBIDNULLMAP"));
+    const sets: Partial<Record<"default" | "lower" | "upper", Set<string>>> = {};
+    for (const k of given) {
+      const f = checkPattern(sf[k], p(`securityFlags.${k}`), FLAGS, "a comma-separated list of ASLR, FORBIDNULLMAP, NOEXECSTACK, all or none");
+      out.push(...f);
+      if (f.length === 0) sets[k] = secflagSet(sf[k]!);
+    }
+    const [def, lower, upper] = [sets.default ?? new Set<string>(), sets.lower ?? new Set<string>(), sets.upper ?? new Set(SECFLAGS)];
+    const within = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
+    if (!within(def, upper)) out.push(conflict(p("securityFlags.default"), "default flags must be within the upper limit", "add the flags to upper, or drop them from default"));
+    if (!within(lower, def)) out.push(conflict(p("securityFlags.lower"), "lower flags must all be in default", "add the flags to default, or drop them from lower"));
+    else if (!within(lower, upper)) out.push(conflict(p("securityFlags.lower"), "lower flags must be within the upper limit", "add the flags to upper, or drop them from lower"));
   }
   return out;
+}
+
+function conflict(property: string, reason: string, help: string): InputFailure {
+  return { property, reason, code: "zmgr::input::conflict", help };
 }
 
 function bad(property: string, value: unknown, expected: string): InputFailure {

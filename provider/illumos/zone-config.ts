@@ -46,7 +46,7 @@ export interface ZoneConfig {
   readonly maxMsgIds?: number;
   /** `max-sem-ids` (rctl zone.max-sem-ids, deny). */
   readonly maxSemIds?: number;
-  /** `zfs-io-priority` (rctl zone.zfs-io-priority, action none): 0 to 1024. */
+  /** `zfs-io-priority` (rctl zone.zfs-io-priority, action none): 1 to 1024. */
   readonly zfsIoPriority?: number;
   /** `fs` resources: file systems mounted into the zone. */
   readonly fs?: readonly FsResource[];
@@ -82,7 +82,7 @@ export interface FsResource {
   readonly dir: string;
   /** `special`: what is mounted (a global-zone path for lofs, a device, a dataset). */
   readonly special: string;
-  /** `raw`: the raw device fsck uses, if any. */
+  /** `raw`: the raw device fsck uses, if any (absolute). */
   readonly raw?: string;
   /** `type`: the file system type, e.g. `lofs`, `zfs`, `tmpfs`. */
   readonly type: string;
@@ -137,7 +137,7 @@ export type AttrType = "boolean" | "int" | "string" | "uint";
 
 /** An `attr` resource. Its identity is `name`. */
 export interface AttrResource {
-  /** `name`: starts with an alphanumeric character. */
+  /** `name`: letters, digits, `-` and `.`, starting with a letter or digit. */
   readonly name: string;
   /** `type`: how `value` is interpreted. */
   readonly type: AttrType;
@@ -171,7 +171,7 @@ export interface DedicatedCpu {
 
 /** One value of an rctl: `(priv=..,limit=..,action=..)`. */
 export interface RctlValue {
-  /** `priv`: `privileged` for zone-wide limits, `basic` or `system`. */
+  /** `priv`: always `privileged` (zonecfg refuses `basic` and `system` for zone rctls). */
   readonly priv: string;
   /** `limit`: the threshold. */
   readonly limit: number;
@@ -181,7 +181,7 @@ export interface RctlValue {
 
 /** An `rctl` resource. Its identity is `name`. */
 export interface RctlResource {
-  /** `name`: e.g. `zone.max-locked-memory`. */
+  /** `name`: a zone rctl, `zone.<name>`, e.g. `zone.max-lofi`. */
   readonly name: string;
   /** `value`s, at least one. Compared as a set. */
   readonly values: readonly RctlValue[];
@@ -230,7 +230,7 @@ export const GLOBAL_RCTL_ALIASES: readonly RctlAlias[] = [
   { field: "maxMsgIds", property: "max-msg-ids", rctl: "zone.max-msg-ids", action: "deny", min: 0, bytes: false },
   { field: "maxSemIds", property: "max-sem-ids", rctl: "zone.max-sem-ids", action: "deny", min: 0, bytes: false },
   { field: "cpuShares", property: "cpu-shares", rctl: "zone.cpu-shares", action: "none", min: 0, bytes: false },
-  { field: "zfsIoPriority", property: "zfs-io-priority", rctl: "zone.zfs-io-priority", action: "none", min: 0, bytes: false },
+  { field: "zfsIoPriority", property: "zfs-io-priority", rctl: "zone.zfs-io-priority", action: "none", min: 1, bytes: false },
 ];
 
 /** The capped-memory properties and their rctls. */

@@ -11,7 +11,7 @@ import {
   type ZoneConfig,
 } from "./zone-config";
 import { GLOBAL_PROPERTIES, resourceType, type ResourceType, type ScalarProperty } from "./zonecfg-resources";
-import { parseComplex, parseList, splitOutside, unquote } from "./zonecfg-syntax";
+import { parseComplex, parseList, unquote } from "./zonecfg-syntax";
 
 /** One resource block as read, before conversion: zonecfg property names to text values. */
 interface RawResource {
@@ -81,61 +81,59 @@ export function parseZonecfgInfo(text: string): ZoneConfig {
 
 /**
  * Parses `zonecfg -z Z export` output (SPEC §1.6), and more generally any zonecfg command script
- * made of `create`, `set`, `add`, `end`, `clear` (global), `commit`, comments, with commands ended
- * by newlines or `;`. Quoted and bare values both work, as do lists, `add options`, and complex values.
- * The zone name is not part of an export: give it as `zonename` (a `set zonename=` wins).
+ * with one command per line: `create`, `set`, `add`, `end`, `clear` (global), `commit`, comments.
+ * A `set` takes the rest of its line as the value (export writes global values unquoted, so a
+ * zonepath may hold spaces, `;` or `#`); quoted values, `[a,b]` lists, `add options` and complex
+ * values all work. The zone name is not part of an export: give it as `zonename` (a `set zonename=` wins).
  */
 export function parseZonecfgExport(text: string, zonename: string): ZoneConfig {
   const raw: RawConfig = { globals: new Map([["zonename", [zonename, 0]]]), resources: [] };
   let current: RawResource | undefined;
   text.split("\n").forEach((physical, index) => {
     const n = index + 1;
-    if (physical.trim().startsWith("#")) return;
-    for (const command of splitOutside(physical, ";")) {
-      const line = command.trim();
-      if (line === "") continue;
-      const word = line.split(/\s+/, 1)[0]!;
-      const rest = line.slice(word.length).trim();
-      switch (word) {
-        case "create":
-        case "commit":
-        case "verify":
-        case "exit":
-          if (current) throw parseError("export", n, line, `${word} inside a resource`);
-          break;
-        case "end":
-          if (!current) throw parseError("export", n, line, "end outside a resource");
-          current = undefined;
-          break;
-        case "set": {
-          const eq = rest.indexOf("=");
-          if (eq <= 0) throw parseError("export", n, line, "set without '='");
-          const name = rest.slice(0, eq).trim();
-          const value = rest.slice(eq + 1).trim();
-          if (current) addResourceProperty(current, name, value, "export", n, line, true);
-          else raw.globals.set(name, [unquote(value), n]);
-          break;
-        }
-        case "clear":
-          if (current) current.scalars.delete(rest);
-          else raw.globals.delete(rest);
-          break;
-        case "add": {
-          if (!current) {
-            const rt = resourceType(rest);
-            if (!rt) throw parseError("export", n, line, "unknown resource type");
-            current = { rt, scalars: new Map(), list: [], line: n };
-            raw.resources.push(current);
-            break;
-          }
-          const sp = rest.search(/\s/);
-          if (sp <= 0) throw parseError("export", n, line, "add without a value");
-          addResourceProperty(current, rest.slice(0, sp), rest.slice(sp + 1).trim(), "export", n, line, false);
-          break;
-        }
-        default:
-          throw parseError("export", n, line, `unexpected command '${word}'`);
+    const line = physical.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const word = line.split(/\s+/, 1)[0]!;
+    const rest = line.slice(word.length).trim();
+    switch (word) {
+      case "create":
+      case "commit":
+      case "verify":
+      case "exit":
+        if (current) throw parseError("export", n, line, `${word} inside a resource`);
+        break;
+      case "end":
+        if (!current) throw parseError("export", n, line, "end outside a resource");
+        current = undefined;
+        break;
+      case "set": {
+        const eq = rest.indexOf("=");
+        if (eq <= 0) throw parseError("export", n, line, "set without '='");
+        const name = rest.slice(0, eq).trim();
+        const value = rest.slice(eq + 1).trim();
+        if (current) addResourceProperty(current, name, value, "export", n, line, true);
+        else raw.globals.set(name, [unquote(value), n]);
+        break;
       }
+      case "clear":
+        if (current) current.scalars.delete(rest);
+        else raw.globals.delete(rest);
+        break;
+      case "add": {
+        if (!current) {
+          const rt = resourceType(rest);
+          if (!rt) throw parseError("export", n, line, "unknown resource type");
+          current = { rt, scalars: new Map(), list: [], line: n };
+          raw.resources.push(current);
+          break;
+        }
+        const sp = rest.search(/\s/);
+        if (sp <= 0) throw parseError("export", n, line, "add without a value");
+        addResourceProperty(current, rest.slice(0, sp), rest.slice(sp + 1).trim(), "export", n, line, false);
+        break;
+      }
+      default:
+        throw parseError("export", n, line, `unexpected command '${word}'`);
     }
   });
   if (current) throw parseError("export", current.line, current.rt.type, "resource without end");

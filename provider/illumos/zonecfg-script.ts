@@ -17,9 +17,13 @@ export interface CreateScriptOptions {
 
 /**
  * The complete zonecfg script that configures `config` from a blank template: `create -b`, the
- * global properties, the aliased rctls, every resource, `commit`. One command per line, every
- * free-text value double-quoted. Throws `zmgr::input::*` (before building any text) when the
- * configuration does not validate (see validateZoneConfig).
+ * global properties, the aliased rctls, every resource. One command per line, every free-text
+ * value double-quoted. Throws `zmgr::input::*` (before building any text) when the configuration
+ * does not validate (see validateZoneConfig).
+ *
+ * There is deliberately no `commit`: zonecfg reading a script from stdin goes on after an error,
+ * so an explicit `commit` at the end would save whatever part of the script did work. Without
+ * it, zonecfg commits at exit only when no error was seen (SPEC §1.1): all or nothing.
  */
 export function buildCreateScript(config: ZoneConfig, options: CreateScriptOptions = {}): string {
   assertValid(validateZoneConfig(config));
@@ -37,7 +41,6 @@ export function buildCreateScript(config: ZoneConfig, options: CreateScriptOptio
   for (const rt of RESOURCE_TYPES) {
     for (const r of instances(rt, config)) lines.push(...addBlock(rt, r));
   }
-  lines.push("commit");
   return lines.join("\n") + "\n";
 }
 
@@ -47,7 +50,9 @@ export function buildCreateScript(config: ZoneConfig, options: CreateScriptOptio
  * (`remove <type> <identity>`), global properties (`set`, or `clear` when the target leaves them
  * unset; zonepath, brand, autoboot and ip-type are kept when the target leaves them out, since
  * zonecfg cannot clear them), changed resources (`select <type> <identity>`, `set`/`clear`, list
- * items removed and added, `end`), added resources, `commit`. Removing first lets an rctl be
+ * items removed and added, `end`; a changed security-flags, which zonecfg cannot select, is removed
+ * and added), added resources. Like the creation script it has no `commit`
+ * (zonecfg commits at exit when no command failed, so a failed update changes nothing). Removing first lets an rctl be
  * replaced by its alias (and back) without zonecfg's "incompatible rctl" error. Only `target`
  * is validated (throws `zmgr::input::*`): `current` comes from zonecfg itself.
  */
@@ -83,7 +88,11 @@ export function buildUpdateScript(current: ZoneConfig, target: ZoneConfig): stri
       const [x, y] = [before[0], after[0]];
       if (x && !y) removes.push(`remove ${rt.type}`);
       else if (!x && y) adds.push(...addBlock(rt, y));
-      else if (x && y && contentKey(x) !== contentKey(y)) selects.push(`select ${rt.type}`, ...changeLines(rt, x, y), "end");
+      else if (x && y && contentKey(x) !== contentKey(y)) {
+        // zonecfg's grammar has `select` without qualifiers for the cpu and memory caps only.
+        if (SELECTABLE_SINGLETONS.has(rt.type)) selects.push(`select ${rt.type}`, ...changeLines(rt, x, y), "end");
+        else removes.push(`remove ${rt.type}`), adds.push(...addBlock(rt, y));
+      }
       continue;
     }
     const afterByKey = new Map(after.map((r) => [identityKey(rt, r), r]));
@@ -96,8 +105,11 @@ export function buildUpdateScript(current: ZoneConfig, target: ZoneConfig): stri
     for (const [key, y] of afterByKey) if (!beforeByKey.has(key)) adds.push(...addBlock(rt, y));
   }
   const body = [...removes, ...globals, ...selects, ...adds];
-  return body.length ? [...body, "commit"].join("\n") + "\n" : null;
+  return body.length ? body.join("\n") + "\n" : null;
 }
+
+/** The single resources zonecfg can `select` (security-flags is replaced instead). */
+const SELECTABLE_SINGLETONS = new Set(["capped-memory", "capped-cpu", "dedicated-cpu"]);
 
 /** Global properties in script order: brand and ip-type first, so later checks see them. */
 function globalOrder(): ScalarProperty[] {

@@ -7,6 +7,9 @@ import type { ZoneConfig } from "./zone-config";
 import { parseZonecfgExport, parseZonecfgInfo } from "./zonecfg-parse";
 import { buildCreateScript, buildUpdateScript, type CreateScriptOptions } from "./zonecfg-script";
 
+/** stderr lines of a successful zonecfg run that are only advice. */
+const BENIGN = /^(On line \d+( of .*)?:|Warning: prefix length in .* is not required|WARNING: Setting a global zone)/;
+
 /** Known zonecfg failures (SPEC §1), most specific first. */
 export const ZONECFG_ERRORS: readonly ErrorRule[] = [
   { match: /No such zone configured/, code: "zmgr::zone::not-found", help: "the zone is not configured on this host; create it first, or check the name" },
@@ -15,9 +18,11 @@ export const ZONECFG_ERRORS: readonly ErrorRule[] = [
   { match: /Zone exists, input not from terminal/, code: "zmgr::zone::exists", help: "the zone is already configured; update it instead, or delete its configuration first" },
   { match: /not in configured state; delete not allowed|Zone state is invalid for the requested operation/, code: "zmgr::zone::bad-state", help: "halt and uninstall the zone before this step" },
   { match: /incompatible rctl already exists/, code: "zmgr::zonecfg::rctl-conflict", help: "an rctl with the alias's name but other values exists; remove that rctl first" },
+  { match: /are incompatible|Incompatible settings/, code: "zmgr::zonecfg::conflict", help: "two settings exclude each other (cpu-shares needs FSS and no dedicated-cpu; cpu caps exclude dedicated-cpu); keep one" },
   { match: /syntax error|No such property type|only makes sense in the/, code: "zmgr::zonecfg::syntax", help: "pulumi-zmgr built a script zonecfg does not accept; this is a bug, please report it with the details" },
   { match: /failed to verify|not specified|cannot be specified|cannot be empty/, code: "zmgr::zonecfg::verify", help: "the configuration is incomplete or inconsistent; fix the named property" },
-  { match: /must be 'true' or 'false'|must be 'shared' or 'exclusive'|is not an absolute path|is not allowed as a zonepath|prefix-length|prefix lengths|bogus host name|invalid physical interface name|is not a valid type|scale suffix|is too small|out of range|already exists|Invalid attr|invalid attr|must be less than or equal/, code: "zmgr::zonecfg::invalid-value", help: "zonecfg refused a value; fix the property it names" },
+  { match: /resource already exists|already exists\.  A persistent pool|A persistent pool is incompatible/, code: "zmgr::zonecfg::conflict", help: "two settings exclude each other (e.g. dedicated-cpu with capped-cpu or pool); keep one" },
+  { match: /must be 'true' or 'false'|invalid privilege|invalid hostid|hostid string is too large|invalid fs-allowed|must be 'shared' or 'exclusive'|is not an absolute path|is not allowed as a zonepath|prefix-length|prefix lengths|bogus host name|invalid physical interface name|is not a valid type|scale suffix|is too small|out of range|already exists|Invalid attr|invalid attr|must be less than or equal/, code: "zmgr::zonecfg::invalid-value", help: "zonecfg refused a value; fix the property it names" },
 ];
 
 function zoneArg(name: string): string {
@@ -25,9 +30,19 @@ function zoneArg(name: string): string {
   return name;
 }
 
-/** The line of the script a `-f` failure refers to (`On line N of -:`), for error details. */
+/**
+ * The first error of a script run: zonecfg reading stdin goes on after an error, so later
+ * commands add follow-on errors (`set` outside a resource...). Each error starts with `On line N:`
+ * (`On line N of FILE:` for a file).
+ */
+export function firstZonecfgError(output: string): string {
+  const blocks = output.split(/^(?=On line \d+)/m);
+  return blocks.find((b) => /^On line \d+/.test(b)) ?? output;
+}
+
+/** The line of the script the first failure refers to (`On line N:`), for error details. */
 function scriptLine(result: RunResult, script: string): Record<string, unknown> {
-  const m = /On line (\d+) of|syntax error on line (\d+)/.exec(result.stderr);
+  const m = /On line (\d+)|syntax error on line (\d+)/.exec(result.stderr);
   if (!m) return {};
   const n = Number(m[1] ?? m[2]);
   return { scriptLineNumber: n, scriptLine: script.split("\n")[n - 1] };
@@ -51,11 +66,23 @@ export async function exportZoneConfig(host: Host, name: string): Promise<ZoneCo
   return parseZonecfgExport(result.stdout, name);
 }
 
-/** Runs a zonecfg command script for zone `name` as `zonecfg -z NAME -f -` with the script on stdin. */
+/**
+ * Runs a zonecfg command script for zone `name` as `zonecfg -z NAME -f -` with the script on stdin.
+ * Rejects on a non-zero exit (code from the first error, the script line in `details.scriptLine`)
+ * and also when zonecfg exited 0 but printed errors (`zmgr::zonecfg::partial`).
+ */
 export async function applyZonecfgScript(host: Host, name: string, script: string): Promise<RunResult> {
   const argv = ["zonecfg", "-z", zoneArg(name), "-f", "-"];
   const result = await host.run(argv, { stdin: script });
-  if (result.exitCode !== 0) throw commandError(host, argv, result, ZONECFG_ERRORS, { script, ...scriptLine(result, script) });
+  const options = { details: { script, ...scriptLine(result, script) }, focus: firstZonecfgError };
+  if (result.exitCode !== 0) throw commandError(host, argv, result, ZONECFG_ERRORS, options);
+  // Some zonecfg errors (an invalid rctl value, ...) do not count as errors: the command exits 0
+  // having saved the rest. Such output is a failure too, loud rather than a silent drift.
+  const problems = result.stderr.split("\n").filter((l) => l.trim() !== "" && !BENIGN.test(l));
+  if (problems.length > 0) {
+    const partial: ErrorRule = { match: /[^]*/, code: "zmgr::zonecfg::partial", help: "zonecfg refused part of the script but saved the rest; read the zone's configuration back and fix the refused setting" };
+    throw commandError(host, argv, result, [partial], options);
+  }
   return result;
 }
 

@@ -34,7 +34,7 @@ const fsRes = fc.record(
   {
     dir: path,
     special: text(),
-    raw: text(),
+    raw: path,
     type: fc.constantFrom("lofs", "zfs", "tmpfs", "ufs"),
     options: fc.uniqueArray(token(/^[a-z][a-z0-9_.=:/+-]{0,10}$/), { maxLength: 4 }),
   },
@@ -47,7 +47,7 @@ const netRes = (ipType: "shared" | "exclusive"): fc.Arbitrary<object> =>
     ? fc.record({ ...netCommon, address: cidr }, { requiredKeys: ["physical"] })
     : fc.record({ ...netCommon, allowedAddress: cidr }, { requiredKeys: ["physical"] });
 
-const rctlValue = fc.record({ priv: fc.constantFrom("basic", "privileged", "system"), limit: fc.nat({ max: 2 ** 40 }), action: fc.constantFrom("none", "deny") });
+const rctlValue = fc.record({ priv: fc.constant("privileged"), limit: fc.nat({ max: 2 ** 40 }), action: fc.constantFrom("none", "deny") });
 
 const configOf = (ipType: "shared" | "exclusive") =>
     fc.record(
@@ -59,7 +59,7 @@ const configOf = (ipType: "shared" | "exclusive") =>
         ipType: fc.constant(ipType),
         bootargs: text(),
         pool: token(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,10}$/),
-        limitpriv: token(/^[a-z_]{1,8}(,[!-]?[a-z_]{1,8}){0,2}$/),
+        limitpriv: fc.constantFrom("default", "default,dtrace_proc", "default,-file_link_any,!proc_info", "basic,net_rawaccess"),
         schedulingClass: fc.constantFrom("FSS", "TS", "FX"),
         hostid: token(/^(0x)?[0-9a-f]{1,8}$/),
         fsAllowed: fc.constantFrom("ufs", "ufs,pcfs", "hsfs"),
@@ -77,10 +77,10 @@ const configOf = (ipType: "shared" | "exclusive") =>
         dataset: fc.uniqueArray(fc.record({ name: token(/^[a-z][a-z0-9]{0,5}(\/[A-Za-z0-9_.:-]{1,6}){0,3}$/) }), { maxLength: 3, selector: (d) => d.name }),
         attr: fc.uniqueArray(
           fc.oneof(
-            fc.record({ name: token(/^[a-z][a-z0-9_.-]{0,10}$/), type: fc.constant("string" as const), value: text() }),
-            fc.record({ name: token(/^[a-z][a-z0-9_.-]{0,10}$/), type: fc.constant("int" as const), value: fc.integer().map(String) }),
-            fc.record({ name: token(/^[a-z][a-z0-9_.-]{0,10}$/), type: fc.constant("uint" as const), value: fc.nat().map(String) }),
-            fc.record({ name: token(/^[a-z][a-z0-9_.-]{0,10}$/), type: fc.constant("boolean" as const), value: fc.constantFrom("true", "false") }),
+            fc.record({ name: token(/^[a-z][a-z0-9.-]{0,10}$/), type: fc.constant("string" as const), value: text() }),
+            fc.record({ name: token(/^[a-z][a-z0-9.-]{0,10}$/), type: fc.constant("int" as const), value: fc.integer().map(String) }),
+            fc.record({ name: token(/^[a-z][a-z0-9.-]{0,10}$/), type: fc.constant("uint" as const), value: fc.nat().map(String) }),
+            fc.record({ name: token(/^[a-z][a-z0-9.-]{0,10}$/), type: fc.constant("boolean" as const), value: fc.constantFrom("true", "false") }),
           ),
           { maxLength: 3, selector: (a) => a.name },
         ),
@@ -93,7 +93,7 @@ const configOf = (ipType: "shared" | "exclusive") =>
           { requiredKeys: ["ncpus"] },
         ),
         rctl: fc.uniqueArray(
-          fc.record({ name: fc.constantFrom("zone.max-lofi", "zone.max-lwps", "project.max-tasks", "zone.max-swap"), values: fc.uniqueArray(rctlValue, { minLength: 1, maxLength: 3, selector: (v) => JSON.stringify(v) }) }),
+          fc.record({ name: fc.constantFrom("zone.max-lofi", "zone.max-lwps", "zone.max-tasks", "zone.max-swap"), values: fc.uniqueArray(rctlValue, { minLength: 1, maxLength: 3, selector: (v) => JSON.stringify(v) }) }),
           { maxLength: 2, selector: (r) => r.name },
         ),
         admin: fc.uniqueArray(fc.record({ user: token(/^[a-z][a-z0-9_]{0,8}$/), auths: fc.constantFrom("login", "login,manage", "manage,clonefrom") }), { maxLength: 2, selector: (a) => a.user }),

@@ -161,6 +161,7 @@ describe("validateZoneConfig and assertValid", () => {
       "cappedMemory.locked",
       "cappedCpu.ncpus",
       "dedicatedCpu.ncpus",
+      "dedicatedCpu",
     ]);
     expect(validateZoneConfig({ zonename: "z", zonepath: "/z" }, { prefix: "config" })).toEqual([]);
     expect(validateZoneConfig({ zonename: "z" }, { prefix: "config" })[0]!.property).toBe("config.zonepath");
@@ -168,7 +169,18 @@ describe("validateZoneConfig and assertValid", () => {
 
   test("zonecfg's own rules: shared IP forbids allowed-address, global-nic auto needs it, fs types, swap minimum", () => {
     const props = (c: Parameters<typeof validateZoneConfig>[0]) => validateZoneConfig(c).map((f) => f.property);
-    expect(props({ zonename: "z", zonepath: "/z", ipType: "shared", net: [{ physical: "e0", allowedAddress: "10.0.0.1/24" }] })).toEqual(["net[0].allowedAddress"]);
+    expect(props({ zonename: "z", zonepath: "/z", ipType: "shared", net: [{ physical: "e0", allowedAddress: "10.0.0.1/24" }] })).toEqual(["net[0].allowedAddress", "net[0].address"]);
+    expect(props({ zonename: "z", zonepath: "/z", ipType: "exclusive", net: [{ physical: "e0", defrouter: "10.0.0.1" }] })).toEqual(["net[0].defrouter"]);
+    expect(props({ zonename: "z", zonepath: "/z", cpuShares: 5, schedulingClass: "TS" })).toEqual(["cpuShares"]);
+    expect(props({ zonename: "z", zonepath: "/z", cpuShares: 5, dedicatedCpu: { ncpus: "1" } })).toEqual(["cpuShares"]);
+    expect(props({ zonename: "z", zonepath: "/z", cappedCpu: { ncpus: 1 }, dedicatedCpu: { ncpus: "1" } })).toEqual(["dedicatedCpu"]);
+    expect(props({ zonename: "z", zonepath: "/z", pool: "p1", dedicatedCpu: { ncpus: "1" } })).toEqual(["dedicatedCpu"]);
+    expect(props({ zonename: "z", zonepath: "/z", rctl: [{ name: "zone.max-lofi", values: [{ priv: "basic", limit: 1, action: "none" }] }] })).toEqual(["rctl[0].values[0].priv"]);
+    expect(props({ zonename: "z", zonepath: "/z", rctl: [{ name: "project.max-tasks", values: [{ priv: "privileged", limit: 1, action: "none" }] }] })).toEqual(["rctl[0].name"]);
+    expect(props({ zonename: "z", zonepath: "/z", securityFlags: { default: "ASLR", upper: "none" } })).toEqual(["securityFlags.default"]);
+    expect(props({ zonename: "z", zonepath: "/z", securityFlags: { lower: "ASLR" } })).toEqual(["securityFlags.lower"]);
+    expect(props({ zonename: "z", zonepath: "/z", securityFlags: { default: "+ASLR" } })).toEqual(["securityFlags.default"]);
+    expect(props({ zonename: "z", zonepath: "/z", hostid: "ffffffff", fsAllowed: "ufs,,pcfs", pool: "SUNWtmp" })).toEqual(["pool", "fsAllowed", "hostid"]);
     expect(props({ zonename: "z", zonepath: "/z", net: [{ physical: "e0", globalNic: "auto" }] })).toEqual(["net[0].globalNic"]);
     expect(props({ zonename: "z", zonepath: "/z", fs: [{ dir: "/p", special: "/proc", type: "proc" }] })).toEqual(["fs[0].type"]);
     expect(props({ zonename: "z", zonepath: "/z", cappedMemory: { swap: 10 * 1024 * 1024 } })).toEqual(["cappedMemory.swap"]);

@@ -282,15 +282,35 @@ describe("parseZonecfgExport", () => {
     expect(parseZonecfgExport(SPEC_EXPORT, "web")).toEqual(withoutMemory);
   });
 
-  test("the oxide and zadm styles: `;` separators, spaces around '=', lists, lowercase units, capped-memory", () => {
-    const text =
-      'create -b ; set zonepath = "/zones/z1" ; set autoboot=false ; set ip-type=exclusive ; set cpu-shares=10 ; set max-shm-memory=1g\n' +
-      "add fs; set dir=/x; set special=/y; set type=lofs; set options=[ro,nodevices]; end\n" +
-      "add capped-memory; set physical=50m; set swap=100m; end\n" +
-      "# a comment\n" +
-      "add security-flags; set default=ASLR,FORBIDNULLMAP; end\n" +
-      "add admin; set user=bob; set auths=login,manage,clonefrom; end\n" +
-      "commit\n";
+  test("zadm and oxide spellings: spaces around '=', quoted globals, lists, lowercase units, capped-memory, comments", () => {
+    const text = [
+      "create -b",
+      'set zonepath = "/zones/z1"',
+      "set autoboot=false",
+      "set ip-type=exclusive",
+      "set cpu-shares=10",
+      "set max-shm-memory=1g",
+      "add fs",
+      "set dir=/x",
+      "set special=/y",
+      "set type=lofs",
+      "set options=[ro,nodevices]",
+      "end",
+      "add capped-memory",
+      "set physical=50m",
+      "set swap=100m",
+      "end",
+      "# a comment",
+      "add security-flags",
+      "set default=ASLR,FORBIDNULLMAP",
+      "end",
+      "add admin",
+      "set user=bob",
+      "set auths=login,manage,clonefrom",
+      "end",
+      "commit",
+      "",
+    ].join("\n");
     expect(parseZonecfgExport(text, "z1")).toEqual({
       zonename: "z1",
       zonepath: "/zones/z1",
@@ -305,9 +325,13 @@ describe("parseZonecfgExport", () => {
     });
   });
 
+  test("global values are the rest of the line: export leaves them unquoted, whatever they hold", () => {
+    expect(parseZonecfgExport("create -b\nset zonepath=/zones/a;b #c\nset bootargs=-m verbose\n", "z")).toEqual({ zonename: "z", zonepath: "/zones/a;b #c", bootargs: "-m verbose" });
+  });
+
   test("SPEC §4 example net and attr", () => {
     const text =
-      "add net\nset physical=test0\nset global-nic=auto\nset allowed-address=172.27.10.100/24\nset defrouter=172.27.10.254\nend\nadd attr; set name=resolvers; set type=string; set value=1.1.1.1,1.0.0.1; end\n";
+      "add net\nset physical=test0\nset global-nic=auto\nset allowed-address=172.27.10.100/24\nset defrouter=172.27.10.254\nend\nadd attr\nset name=resolvers\nset type=string\nset value=1.1.1.1,1.0.0.1\nend\n";
     expect(parseZonecfgExport(text, "t")).toEqual({
       zonename: "t",
       net: [{ physical: "test0", globalNic: "auto", allowedAddress: "172.27.10.100/24", defrouter: "172.27.10.254" }],

@@ -98,7 +98,7 @@ test("property: hostile strings are refused by validation or quoted into one int
 test("property: any accepted free text survives info and script round trips in every text slot", () => {
   fc.assert(
     fc.property(text(40), (s) => {
-      const c: ZoneConfig = { zonename: "z", zonepath: "/z", brand: "lipkg", autoboot: false, ipType: "exclusive", bootargs: s, fs: [{ dir: "/d", special: s, raw: s, type: "lofs" }], attr: [{ name: "a", type: "string", value: s }] };
+      const c: ZoneConfig = { zonename: "z", zonepath: "/z", brand: "lipkg", autoboot: false, ipType: "exclusive", bootargs: s, fs: [{ dir: "/d", special: s, type: "lofs", options: ["ro"] }], attr: [{ name: "a", type: "string", value: s }] };
       expect(parseZonecfgInfo(renderInfo(c))).toEqual(c);
       expect(parseZonecfgExport(buildCreateScript(c), "z")).toEqual(c);
     }),

@@ -63,7 +63,6 @@ describe("buildCreateScript", () => {
         "add capped-memory",
         "set physical=1G",
         "end",
-        "commit",
         "",
       ].join("\n"),
     );
@@ -88,7 +87,7 @@ describe("buildCreateScript", () => {
       device: [{ match: "/dev/zvol/rdsk/rpool/v1" }],
       cappedMemory: { physical: 2 * 1024 ** 3, swap: 4 * 1024 ** 3, locked: 512 * 1024 ** 2 },
       cappedCpu: { ncpus: 1.5 },
-      rctl: [{ name: "zone.max-lofi", values: [{ priv: "privileged", limit: 100, action: "deny" }, { priv: "basic", limit: 50, action: "none" }] }],
+      rctl: [{ name: "zone.max-lofi", values: [{ priv: "privileged", limit: 100, action: "deny" }, { priv: "privileged", limit: 50, action: "none" }] }],
       admin: [{ user: "alice", auths: "login,manage" }],
       securityFlags: { default: "ASLR", upper: "ASLR,FORBIDNULLMAP" },
     };
@@ -132,7 +131,7 @@ describe("buildCreateScript", () => {
         "add rctl",
         'set name="zone.max-lofi"',
         "add value (priv=privileged,limit=100,action=deny)",
-        "add value (priv=basic,limit=50,action=none)",
+        "add value (priv=privileged,limit=50,action=none)",
         "end",
         "add admin",
         'set user="alice"',
@@ -142,7 +141,6 @@ describe("buildCreateScript", () => {
         'set default="ASLR"',
         'set upper="ASLR,FORBIDNULLMAP"',
         "end",
-        "commit",
         "",
       ].join("\n"),
     );
@@ -170,7 +168,7 @@ describe("injection: hostile values are refused before any text is built", () =>
   const base: ZoneConfig = { zonename: "z", zonepath: "/zones/z" };
   const cases: [string, ZoneConfig][] = [
     ['a quote in bootargs', { ...base, bootargs: 'x"; add fs; set dir="/' }],
-    ["a newline in bootargs", { ...base, bootargs: "x\ncommit\ndelete -F" }],
+    ["a newline in bootargs", { ...base, bootargs: "x\ndelete -F" }],
     ["a carriage return", { ...base, bootargs: "x\rcommit" }],
     ["a NUL byte", { ...base, bootargs: "x\u0000y" }],
     ["a tab", { ...base, bootargs: "x\ty" }],
@@ -229,30 +227,30 @@ describe("buildUpdateScript", () => {
   });
 
   test("global properties: set and clear; zonepath/brand/autoboot/ip-type left out means keep", () => {
-    expect(update({ bootargs: "-s", limitpriv: undefined, autoboot: false })).toBe('set autoboot=false\nset bootargs="-s"\nclear limitpriv\ncommit\n');
+    expect(update({ bootargs: "-s", limitpriv: undefined, autoboot: false })).toBe('set autoboot=false\nset bootargs="-s"\nclear limitpriv\n');
     expect(update({ zonepath: undefined, brand: undefined, autoboot: undefined, ipType: undefined })).toBeNull();
-    expect(update({ zonepath: "/zones/web2" })).toBe('set zonepath="/zones/web2"\ncommit\n');
+    expect(update({ zonepath: "/zones/web2" })).toBe('set zonepath="/zones/web2"\n');
   });
 
   test("rename", () => {
-    expect(update({ zonename: "web2" })).toBe("set zonename=web2\ncommit\n");
+    expect(update({ zonename: "web2" })).toBe("set zonename=web2\n");
   });
 
   test("aliased rctls: set, change, clear", () => {
-    expect(update({ cpuShares: 20, maxLwps: 500 })).toBe("set max-lwps=500\nset cpu-shares=20\ncommit\n");
-    expect(update({ cpuShares: undefined, maxShmMemory: 2 * 1024 ** 3 })).toBe("set max-shm-memory=2G\nclear cpu-shares\ncommit\n");
+    expect(update({ cpuShares: 20, maxLwps: 500 })).toBe("set max-lwps=500\nset cpu-shares=20\n");
+    expect(update({ cpuShares: undefined, maxShmMemory: 2 * 1024 ** 3 })).toBe("set max-shm-memory=2G\nclear cpu-shares\n");
   });
 
   test("resources removed by identity, added whole", () => {
-    expect(update({ dataset: [] })).toBe('remove dataset name="rpool/zones/web/data"\ncommit\n');
-    expect(update({ dataset: [...WEB.dataset!, { name: "rpool/zones/web/more" }] })).toBe('add dataset\nset name="rpool/zones/web/more"\nend\ncommit\n');
-    expect(update({ net: [] })).toBe('remove net physical="web0" allowed-address="10.0.0.10/24"\ncommit\n');
+    expect(update({ dataset: [] })).toBe('remove dataset name="rpool/zones/web/data"\n');
+    expect(update({ dataset: [...WEB.dataset!, { name: "rpool/zones/web/more" }] })).toBe('add dataset\nset name="rpool/zones/web/more"\nend\n');
+    expect(update({ net: [] })).toBe('remove net physical="web0" allowed-address="10.0.0.10/24"\n');
   });
 
   test("a changed resource is selected by identity; scalars set/cleared; list items removed and added", () => {
     const fs = [{ dir: "/data", special: "/tank/other", raw: "/dev/rdsk/x", type: "lofs", options: ["ro", "nosuid"] }];
     expect(update({ fs })).toBe(
-      ['select fs dir="/data"', 'set special="/tank/other"', 'set raw="/dev/rdsk/x"', 'remove options "nodevices"', 'add options "nosuid"', "end", "commit", ""].join("\n"),
+      ['select fs dir="/data"', 'set special="/tank/other"', 'set raw="/dev/rdsk/x"', 'remove options "nodevices"', 'add options "nosuid"', "end", ""].join("\n"),
     );
     const net = [{ allowedAddress: "10.0.0.10/24", globalNic: "igb1", physical: "web0", vlanId: 7, properties: [{ name: "mtu", value: "9000" }] }];
     expect(update({ net })).toBe(
@@ -263,7 +261,6 @@ describe("buildUpdateScript", () => {
         "set vlan-id=7",
         'add property (name=mtu,value="9000")',
         "end",
-        "commit",
         "",
       ].join("\n"),
     );
@@ -280,7 +277,6 @@ describe("buildUpdateScript", () => {
         'set global-nic="igb0"',
         'set physical="web0"',
         "end",
-        "commit",
         "",
       ].join("\n"),
     );
@@ -288,34 +284,37 @@ describe("buildUpdateScript", () => {
 
   test("capped-memory: add, select with set/clear, remove", () => {
     const { cappedMemory: _, ...bare } = WEB;
-    expect(buildUpdateScript(bare, WEB)).toBe("add capped-memory\nset physical=1G\nend\ncommit\n");
-    expect(update({ cappedMemory: { swap: 8 * 1024 ** 3 } })).toBe("select capped-memory\nclear physical\nset swap=8G\nend\ncommit\n");
-    expect(update({ cappedMemory: undefined })).toBe("remove capped-memory\ncommit\n");
+    expect(buildUpdateScript(bare, WEB)).toBe("add capped-memory\nset physical=1G\nend\n");
+    expect(update({ cappedMemory: { swap: 8 * 1024 ** 3 } })).toBe("select capped-memory\nclear physical\nset swap=8G\nend\n");
+    expect(update({ cappedMemory: undefined })).toBe("remove capped-memory\n");
   });
 
   test("capped-cpu, dedicated-cpu, security-flags", () => {
-    expect(update({ cappedCpu: { ncpus: 2 } })).toBe("add capped-cpu\nset ncpus=2\nend\ncommit\n");
-    expect(update({ cappedCpu: { ncpus: 0.5 } }, { ...WEB, cappedCpu: { ncpus: 2 } })).toBe("select capped-cpu\nset ncpus=0.5\nend\ncommit\n");
-    expect(update({ dedicatedCpu: { ncpus: "2-4" } }, { ...WEB, dedicatedCpu: { ncpus: "2", importance: 3 } })).toBe(
-      'select dedicated-cpu\nset ncpus="2-4"\nclear importance\nend\ncommit\n',
+    expect(update({ cappedCpu: { ncpus: 2 } })).toBe("add capped-cpu\nset ncpus=2\nend\n");
+    expect(update({ cappedCpu: { ncpus: 0.5 } }, { ...WEB, cappedCpu: { ncpus: 2 } })).toBe("select capped-cpu\nset ncpus=0.5\nend\n");
+    expect(update({ dedicatedCpu: { ncpus: "2-4" } }, { ...WEB, cpuShares: undefined, dedicatedCpu: { ncpus: "2", importance: 3 } })).toBe(
+      'select dedicated-cpu\nset ncpus="2-4"\nclear importance\nend\n',
     );
-    expect(update({ securityFlags: undefined }, { ...WEB, securityFlags: { default: "ASLR" } })).toBe("remove security-flags\ncommit\n");
+    expect(update({ securityFlags: undefined }, { ...WEB, securityFlags: { default: "ASLR" } })).toBe("remove security-flags\n");
+    expect(update({ securityFlags: { default: "ASLR", lower: "none" } }, { ...WEB, securityFlags: { default: "ASLR" } })).toBe(
+      'remove security-flags\nadd security-flags\nset default="ASLR"\nset lower="none"\nend\n',
+    );
   });
 
   test("rctl values: removed and added inside select", () => {
-    const from: ZoneConfig = { ...WEB, rctl: [{ name: "zone.max-locked-memory", values: [{ priv: "privileged", limit: 100, action: "deny" }, { priv: "basic", limit: 5, action: "none" }] }] };
-    const to: ZoneConfig = { ...WEB, rctl: [{ name: "zone.max-locked-memory", values: [{ priv: "privileged", limit: 200, action: "deny" }, { priv: "basic", limit: 5, action: "none" }] }] };
+    const from: ZoneConfig = { ...WEB, rctl: [{ name: "zone.max-locked-memory", values: [{ priv: "privileged", limit: 100, action: "deny" }, { priv: "privileged", limit: 5, action: "none" }] }] };
+    const to: ZoneConfig = { ...WEB, rctl: [{ name: "zone.max-locked-memory", values: [{ priv: "privileged", limit: 200, action: "deny" }, { priv: "privileged", limit: 5, action: "none" }] }] };
     expect(buildUpdateScript(from, to)).toBe(
-      'select rctl name="zone.max-locked-memory"\nremove value (priv=privileged,limit=100,action=deny)\nadd value (priv=privileged,limit=200,action=deny)\nend\ncommit\n',
+      'select rctl name="zone.max-locked-memory"\nremove value (priv=privileged,limit=100,action=deny)\nadd value (priv=privileged,limit=200,action=deny)\nend\n',
     );
   });
 
   test("an rctl and its alias swap places: the rctl is removed before the alias is set, and the alias cleared before the rctl is added", () => {
-    const odd = { name: "zone.cpu-shares", values: [{ priv: "privileged", limit: 10, action: "none" }, { priv: "basic", limit: 1, action: "none" }] };
+    const odd = { name: "zone.cpu-shares", values: [{ priv: "privileged", limit: 10, action: "none" }, { priv: "privileged", limit: 20, action: "deny" }] };
     const withRctl: ZoneConfig = { ...WEB, cpuShares: undefined, rctl: [odd] };
-    expect(buildUpdateScript(withRctl, WEB)).toBe('remove rctl name="zone.cpu-shares"\nset cpu-shares=10\ncommit\n');
+    expect(buildUpdateScript(withRctl, WEB)).toBe('remove rctl name="zone.cpu-shares"\nset cpu-shares=10\n');
     expect(buildUpdateScript(WEB, withRctl)).toBe(
-      'clear cpu-shares\nadd rctl\nset name="zone.cpu-shares"\nadd value (priv=privileged,limit=10,action=none)\nadd value (priv=basic,limit=1,action=none)\nend\ncommit\n',
+      'clear cpu-shares\nadd rctl\nset name="zone.cpu-shares"\nadd value (priv=privileged,limit=10,action=none)\nadd value (priv=privileged,limit=20,action=deny)\nend\n',
     );
   });
 
@@ -327,7 +326,7 @@ describe("buildUpdateScript", () => {
 
   test("only the target is validated (the current configuration comes from zonecfg)", () => {
     const current: ZoneConfig = { ...WEB, bootargs: "odd\u0001value" };
-    expect(buildUpdateScript(current, WEB)).toBe("clear bootargs\ncommit\n");
+    expect(buildUpdateScript(current, WEB)).toBe("clear bootargs\n");
     expect(hasCode(thrown(() => buildUpdateScript(WEB, current)), "zmgr::input::zonecfg-unsafe")).toBe(true);
   });
 });
