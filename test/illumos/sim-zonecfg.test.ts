@@ -8,6 +8,7 @@ import { canonicalZoneConfig, contentKey, type ZoneConfig } from "../../provider
 import { applyZonecfgScript, createZoneConfig, deleteZoneConfig, exportZoneConfig, readZoneConfig, updateZoneConfig } from "../../provider/illumos/zonecfg";
 import { buildCreateScript, buildUpdateScript } from "../../provider/illumos/zonecfg-script";
 import { zoneConfig } from "./arbitraries";
+import { SPEC_EXPORT, SPEC_INFO, SPEC_WEB } from "./spec-examples";
 
 let sim: SimHost;
 let host: LocalHost;
@@ -59,6 +60,19 @@ const web = (): ZoneConfig => ({
 
 test("the SPEC §1.5 web zone: create script → info and export → the same model", async () => {
   await roundTrip(web());
+});
+
+test("our script for the SPEC zone makes the simulator print SPEC §1.5 and §1.6 byte for byte", async () => {
+  const { cappedMemory: _, ...withoutMemory } = SPEC_WEB;
+  await createZoneConfig(host, SPEC_WEB);
+  await createZoneConfig(host, { ...withoutMemory, zonename: "web-export" });
+  try {
+    expect((await host.run(["zonecfg", "-z", "web", "info"])).stdout).toBe(SPEC_INFO);
+    expect((await host.run(["zonecfg", "-z", "web-export", "export"])).stdout).toBe(SPEC_EXPORT);
+  } finally {
+    await deleteZoneConfig(host, "web");
+    await deleteZoneConfig(host, "web-export");
+  }
 });
 
 test("every kind of setting round-trips (shared IP, all aliases, every resource type)", async () => {
