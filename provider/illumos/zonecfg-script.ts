@@ -1,6 +1,6 @@
 // Builds zonecfg command scripts (for `zonecfg -z NAME -f -`): a full creation script, and a minimal update script.
 
-import { assertValid } from "./names";
+import { assertValid, type InputFailure } from "./names";
 import { bytesToZonecfg } from "./units";
 import { contentKey, GLOBAL_RCTL_ALIASES, type ZoneConfig } from "./zone-config";
 import { validateZoneConfig } from "./zone-config-check";
@@ -53,11 +53,15 @@ export function buildCreateScript(config: ZoneConfig, options: CreateScriptOptio
  * items removed and added, `end`; a changed security-flags, which zonecfg cannot select, is removed
  * and added), added resources. Like the creation script it has no `commit`
  * (zonecfg commits at exit when no command failed, so a failed update changes nothing). Removing first lets an rctl be
- * replaced by its alias (and back) without zonecfg's "incompatible rctl" error. Only `target`
- * is validated (throws `zmgr::input::*`): `current` comes from zonecfg itself.
+ * replaced by its alias (and back) without zonecfg's "incompatible rctl" error.
+ *
+ * `target` is validated (throws `zmgr::input::*`), except for failures `current` has too (same
+ * property, same value): an adopted zone may hold values stricter rules refuse, and keeping them
+ * must not block other changes. Every value written is still checked when quoted.
  */
 export function buildUpdateScript(current: ZoneConfig, target: ZoneConfig): string | null {
-  assertValid(validateZoneConfig(target, { requireZonepath: false }));
+  const inherited = new Set(validateZoneConfig(current, { requireZonepath: false }).map(failureKey));
+  assertValid(validateZoneConfig(target, { requireZonepath: false }).filter((f) => !inherited.has(failureKey(f))));
   const cur = current as unknown as Rec;
   const tgt = target as unknown as Rec;
   const removes: string[] = [];
@@ -106,6 +110,10 @@ export function buildUpdateScript(current: ZoneConfig, target: ZoneConfig): stri
   }
   const body = [...removes, ...globals, ...selects, ...adds];
   return body.length ? body.join("\n") + "\n" : null;
+}
+
+function failureKey(f: InputFailure): string {
+  return `${f.property}\u0000${f.reason}`;
 }
 
 /** The single resources zonecfg can `select` (security-flags is replaced instead). */

@@ -164,6 +164,46 @@ test("property: the update script turns any configuration into any other", async
   );
 });
 
+test("property: hostile strings are refused before zonecfg runs, or reach the simulator's lexer as one intact value", async () => {
+  const words = ["a", " ", ";", "=", "#", "[", "]", "(", ")", ",", "\\", "'", "$", "`", "end", "commit", "add fs", "}", "é"];
+  const quoteOrControl = ['"', "\n", "\r", "\t", "\u0000", "\u2028"];
+  const hostile = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...words), minLength: 1, maxLength: 10 }).map((x) => x.trim() || "x"),
+    fc.string({ unit: fc.constantFrom(...words, ...quoteOrControl), minLength: 1, maxLength: 10 }),
+  );
+  let reached = 0;
+  await fc.assert(
+    fc.asyncProperty(hostile, async (s) => {
+      const config: ZoneConfig = {
+        zonename: "hostile",
+        zonepath: `${sim.zonesDir}/hostile`,
+        brand: "lipkg",
+        autoboot: false,
+        ipType: "exclusive",
+        bootargs: s,
+        attr: [{ name: "a", type: "string", value: s }],
+        net: [{ physical: "h0", properties: [{ name: "p", value: s }] }],
+      };
+      let script: string;
+      try {
+        script = buildCreateScript(config);
+      } catch (e) {
+        expect(ZmgrError.isInstance(e) && e.code.startsWith("zmgr::input::")).toBe(true);
+        return;
+      }
+      await applyZonecfgScript(host, "hostile", script);
+      reached++;
+      try {
+        expect(await readZoneConfig(host, "hostile")).toEqual(config);
+      } finally {
+        await deleteZoneConfig(host, "hostile");
+      }
+    }),
+    { numRuns: 40 },
+  );
+  expect(reached).toBeGreaterThan(10);
+});
+
 describe("update scripts, one kind of change at a time", () => {
   const base = (): ZoneConfig => ({ ...web(), zonename: "upd", zonepath: `${sim.zonesDir}/upd` });
   const cases: [string, (c: ZoneConfig) => ZoneConfig][] = [

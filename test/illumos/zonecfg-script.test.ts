@@ -324,6 +324,13 @@ describe("buildUpdateScript", () => {
     expect(e.message).toMatch(/use cpuShares instead/);
   });
 
+  test("odd values the current configuration already holds do not block other changes; new ones do", () => {
+    const adopted: ZoneConfig = { ...WEB, bootargs: " -v", attr: [{ name: "x_y", type: "string", value: "v" }] };
+    expect(buildUpdateScript(adopted, { ...adopted, cpuShares: 20 })).toBe("set cpu-shares=20\n");
+    expect(thrown(() => buildUpdateScript(adopted, { ...adopted, bootargs: " -s" })).code).toBe("zmgr::input::whitespace");
+    expect(thrown(() => buildUpdateScript(adopted, { ...adopted, bootargs: 'x"' })).code).toBe("zmgr::input::zonecfg-unsafe");
+  });
+
   test("only the target is validated (the current configuration comes from zonecfg)", () => {
     const current: ZoneConfig = { ...WEB, bootargs: "odd\u0001value" };
     expect(buildUpdateScript(current, WEB)).toBe("clear bootargs\n");
