@@ -2,7 +2,7 @@
 
 import { ZmgrError } from "../errors";
 import { commandFailed } from "../transport/checked";
-import type { Host, RunOptions, RunResult } from "../transport/host";
+import type { Host, RunResult } from "../transport/host";
 
 /** One known failure of a tool: a pattern over its stderr, the code and help it maps to. */
 export interface ErrorRule {
@@ -57,13 +57,6 @@ function summary(block: string): string {
     .filter((l) => l !== "" && !/^On line \d+( of .*)?:$/.test(l))
     .join("; ");
   return text.length > 600 ? text.slice(0, 600) + "…" : text;
-}
-
-/** Runs `argv`; resolves on exit 0, else rejects with {@link commandError} for `rules`. */
-export async function runMapped(host: Host, argv: readonly string[], rules: readonly ErrorRule[], options: RunOptions = {}): Promise<RunResult> {
-  const result = await host.run(argv, options);
-  if (result.exitCode !== 0) throw commandError(host, argv, result, rules);
-  return result;
 }
 
 /** True when `result` failed with output matching `pattern`. */

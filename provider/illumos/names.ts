@@ -227,6 +227,3 @@ export function checkPublisherName(value: unknown, property = "name"): InputFail
 export function checkOriginUri(value: unknown, property: string): InputFailure[] {
   return checkPattern(value, property, /^(https?:\/\/[^\s"'\\]+|file:\/\/\/[^\s"'\\]*)$/, "an http(s):// or file:/// URI", 2047);
 }
-
-/** A token used bare in command text or argv: letters, digits and `_ . , : + = / -`. */
-export const TOKEN = /^[A-Za-z0-9_.,:+=/-]+$/;

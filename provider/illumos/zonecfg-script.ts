@@ -51,9 +51,9 @@ export function buildCreateScript(config: ZoneConfig, options: CreateScriptOptio
  * unset; zonepath, brand, autoboot and ip-type are kept when the target leaves them out, since
  * zonecfg cannot clear them), changed resources (`select <type> <identity>`, `set`/`clear`, list
  * items removed and added, `end`; a changed security-flags, which zonecfg cannot select, is removed
- * and added), added resources. Like the creation script it has no `commit`
- * (zonecfg commits at exit when no command failed, so a failed update changes nothing). Removing first lets an rctl be
- * replaced by its alias (and back) without zonecfg's "incompatible rctl" error.
+ * and added), added resources. Removing first lets an rctl be replaced by its alias (and back)
+ * without zonecfg's "incompatible rctl" error. Like the creation script it has no `commit`:
+ * zonecfg commits at exit only when no command failed, so a failed update changes nothing.
  *
  * `target` is validated (throws `zmgr::input::*`), except for failures `current` has too (same
  * property, same value): an adopted zone may hold values stricter rules refuse, and keeping them
