@@ -10,5 +10,6 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!(@bgotink/kdl)/)"],
   globalSetup: "<rootDir>/test/harness/global-setup.ts",
+  globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
   testTimeout: 60000,
 };

@@ -69,6 +69,6 @@ export class Pool extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
 
   constructor(name: string, args: PoolArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), size: undefined, stubCreated: undefined, hostId: undefined }, withSecretHost(opts), "zmgr", "Pool");
+    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), gateway: args.gateway, size: undefined, stubCreated: undefined, hostId: undefined }, withSecretHost(opts), "zmgr", "Pool");
   }
 }

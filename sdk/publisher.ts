@@ -45,6 +45,6 @@ export class Publisher extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
 
   constructor(name: string, args: PublisherArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), hostId: undefined }, withSecretHost(opts), "zmgr", "Publisher");
+    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), mirrors: args.mirrors, hostId: undefined }, withSecretHost(opts), "zmgr", "Publisher");
   }
 }

@@ -24,3 +24,8 @@ export async function engineCall<T>(host: HostSpec | undefined, fn: () => Promis
     throw engineError(err, host);
   }
 }
+
+/** A value as the engine's protobuf Struct accepts it: undefined object fields dropped (they would fail with "Unexpected struct type"). */
+export function plain<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}

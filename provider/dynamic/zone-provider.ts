@@ -3,6 +3,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { toCheckFailures } from "../operations/input-failures";
+import { knownFailures } from "../operations/unknowns";
 import { adoptZone } from "../operations/zone-adopt";
 import { checkZoneInputs } from "../operations/zone-check";
 import { createZone, PartialCreateError } from "../operations/zone-create";
@@ -12,14 +13,14 @@ import type { ZoneInputs, ZoneOutputs } from "../operations/zone-inputs";
 import { readZone } from "../operations/zone-read";
 import { updateZone } from "../operations/zone-update";
 import { configure } from "./configure";
-import { engineCall, engineError } from "./errors";
+import { engineCall, engineError, plain } from "./errors";
 
 /** The provider object behind every Zone resource. */
 export const zoneProvider: pulumi.dynamic.ResourceProvider<ZoneInputs, ZoneOutputs> = {
   configure,
 
   async check(_olds, news) {
-    return { inputs: news, failures: toCheckFailures(checkZoneInputs(news)) };
+    return { inputs: news, failures: toCheckFailures(knownFailures(checkZoneInputs(news), news)) };
   },
 
   async diff(id, olds, news) {
@@ -30,13 +31,13 @@ export const zoneProvider: pulumi.dynamic.ResourceProvider<ZoneInputs, ZoneOutpu
   async create(inputs) {
     try {
       const outs = inputs.adopt ? await adoptZone(inputs) : await createZone(inputs);
-      return { id: inputs.name, outs };
+      return { id: inputs.name, outs: plain(outs) };
     } catch (err) {
       if (err instanceof PartialCreateError) {
         const e = engineError(err, inputs.host) as Error & { id?: string; properties?: unknown; reasons?: string[] };
         e.id = err.id;
         // The engine stores these as the outputs unchanged: __provider must be in them, or every later refresh or delete fails.
-        e.properties = { ...err.properties, __provider: (inputs as unknown as Record<string, unknown>).__provider };
+        e.properties = { ...plain(err.properties), __provider: (inputs as unknown as Record<string, unknown>).__provider };
         e.reasons = err.reasons;
         throw e;
       }
@@ -45,11 +46,11 @@ export const zoneProvider: pulumi.dynamic.ResourceProvider<ZoneInputs, ZoneOutpu
   },
 
   async read(id, props) {
-    return engineCall(props?.host, () => readZone(id, props!)) as Promise<pulumi.dynamic.ReadResult<ZoneOutputs>>;
+    return plain(await engineCall(props?.host, () => readZone(id, props!))) as pulumi.dynamic.ReadResult<ZoneOutputs>;
   },
 
   async update(id, olds, news) {
-    return { outs: await engineCall(news.host, () => updateZone(id, olds, news)) };
+    return { outs: plain(await engineCall(news.host, () => updateZone(id, olds, news))) };
   },
 
   async delete(id, props) {

@@ -2,7 +2,7 @@
 
 import { ZmgrError } from "../errors";
 import { claimAddress, releaseAddress } from "../ipam/claim";
-import { createVnic, deleteVnic } from "../illumos/dladm";
+import { createVnic, deleteVnic, getVnic } from "../illumos/dladm";
 import { setPublisher } from "../illumos/pkg";
 import { bootZone, getZone, haltZone, installZone, uninstallZone } from "../illumos/zoneadm";
 import { createZoneConfig, deleteZoneConfig } from "../illumos/zonecfg";
@@ -77,9 +77,15 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
     if (!view.ownFile) undo.add(`registry file ${claim.file} (address ${addresses.join(", ")})`, () => releaseAddress(host, root, { zone: name }));
 
     step = `creating VNIC ${shape.vnic} over ${pool.model.stub}`;
-    progress.step(step);
-    await createVnic(host, { name: shape.vnic, over: pool.model.stub });
-    undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
+    const leftover = view.ownFile?.model.vnic === shape.vnic ? await getVnic(host, shape.vnic) : null;
+    if (leftover && leftover.over === pool.model.stub) {
+      // The zone's own registry file records this VNIC: a leftover of the same zone (deleted out of band), reused as is.
+      progress.step(`reusing VNIC ${shape.vnic} recorded in the zone's registry file`);
+    } else {
+      progress.step(step);
+      await createVnic(host, { name: shape.vnic, over: pool.model.stub });
+      undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
+    }
 
     step = "configuring the zone (zonecfg)";
     const config = targetConfig(name, shape, netPlan(pool.model, addresses), undefined, ownershipOf(inputs));

@@ -1,6 +1,7 @@
 // Decides what a change of a Zone's inputs does: nothing, an in-place update, or a replacement. No host access.
 
 import { resolveHost } from "./default-host";
+import { hasUnknowns, withKnown } from "./unknowns";
 import { hostIdentity } from "./host-spec";
 import { declaredOf, type ZoneInputs, type ZoneOutputs } from "./zone-inputs";
 import { desiredShape, shapeDifferences, stable, type ZoneShape } from "./zone-shape";
@@ -27,7 +28,11 @@ const REPLACING: Partial<Record<keyof ZoneShape, string>> = {
 };
 
 /** Compares the stored outputs with new inputs. */
-export function diffZone(id: string, olds: ZoneOutputs, news: ZoneInputs): ZoneDiff {
+export function diffZone(id: string, olds: ZoneOutputs, given: ZoneInputs): ZoneDiff {
+  // In a preview, inputs from resources not yet updated may be unknown: judge by the old values (the
+  // real update diffs again once they are known), and report a change.
+  const unknown = hasUnknowns(given);
+  const news = unknown ? withKnown(given, { ...olds.declared, host: olds.host, templateSpec: olds.resolvedTemplate }) : given;
   const replaces = new Set<string>();
   if (news.name !== id) replaces.add("name");
   if (hostIdentity(resolveHost(news.host)) !== olds.hostId) replaces.add("host");
@@ -42,7 +47,7 @@ export function diffZone(id: string, olds: ZoneOutputs, news: ZoneInputs): ZoneD
   if (!olds.registered) differences.push("registered");
   const declaredChanged = stable(declaredOf(news)) !== stable(olds.declared) || stable(news.host) !== stable(olds.host);
   return {
-    changes: replaces.size > 0 || differences.length > 0 || declaredChanged,
+    changes: unknown || replaces.size > 0 || differences.length > 0 || declaredChanged,
     replaces: [...replaces],
     deleteBeforeReplace: true,
     differences,

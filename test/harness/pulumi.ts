@@ -60,7 +60,7 @@ export class PulumiStack {
   /** Runs `pulumi ARGS` in the project directory with --non-interactive. Never throws on a non-zero exit. */
   run(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Promise<PulumiResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(path.join(pulumiBinDir(), "pulumi"), [...args, "--non-interactive"], {
+      const child = spawn(path.join(pulumiBinDir(), "pulumi"), withNonInteractive(args), {
         cwd: this.projectDir,
         env: { ...this.env, ...extraEnv },
         stdio: ["ignore", "pipe", "pipe"],
@@ -150,6 +150,12 @@ export interface ExportedResource {
   readonly inputs?: Record<string, unknown>;
   /** Outputs as stored. */
   readonly outputs?: Record<string, unknown>;
+}
+
+/** `args` with --non-interactive added before any `--` (after it, the flag would be a positional argument). */
+function withNonInteractive(args: readonly string[]): string[] {
+  const dash = args.indexOf("--");
+  return dash < 0 ? [...args, "--non-interactive"] : [...args.slice(0, dash), "--non-interactive", ...args.slice(dash)];
 }
 
 /** The environment of a hermetic CLI run rooted at `stateDir`. */

@@ -1,5 +1,6 @@
 // The Zone provider's full lifecycle against the simulator, locally and through the real sshd.
 
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
 import type { ZoneOutputs } from "../../provider/operations/zone-inputs";
 import { zoneFixture, type Via, type ZoneFixture } from "./fixture";
@@ -35,6 +36,9 @@ describe.each<[Via]>([["local"], ["ssh"]])("Zone lifecycle (%s)", (via) => {
   test("read returns the same outputs; diff sees no change", async () => {
     const r = await zoneProvider.read!("web", web);
     expect(r.id).toBe("web");
+    // What the engine does with it: a value protobuf cannot carry (undefined) fails the whole refresh.
+    expect(() => Struct.fromJavaScript(r.props as never)).not.toThrow();
+    expect(() => Struct.fromJavaScript(r.inputs as never)).not.toThrow();
     expect(r.props).toMatchObject({ address: web.address, state: "running", autoboot: true, uuid: web.uuid, registered: true });
     const d = await zoneProvider.diff!("web", r.props as ZoneOutputs, fx.zone("web", { resolvers: ["1.1.1.1", "9.9.9.9"], dnsDomain: "example.org", cpuShares: 10, attrs: { owner: "ops" } }));
     expect(d).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
