@@ -150,6 +150,15 @@ function primaryFamily(networks: readonly string[]): 4 | 6 {
 export function outputs(inputs: ZoneInputs, handle: HostHandle, view: Pick<ZoneRegistryView, "template">, shape: ZoneShape, addresses: readonly string[], state: string, uuid: string, extra: Partial<ZoneOutputs> = {}): ZoneOutputs {
   return {
     ...inputs,
+    // Settings mirrored from the canonical shape, so diff compares like with like ("2G" and "2048M" are one cap).
+    cappedMemory: shape.cappedMemory,
+    cappedCpu: shape.cappedCpu,
+    cpuShares: shape.cpuShares,
+    attrs: shape.attrs,
+    fs: shape.fs,
+    datasets: shape.datasets,
+    resolvers: shape.resolvers,
+    dnsDomain: shape.dnsDomain,
     address: addresses[0] ?? "",
     vnic: shape.vnic,
     zonepath: shape.zonepath,

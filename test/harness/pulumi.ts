@@ -4,9 +4,10 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { REPO_ROOT } from "./repo";
 
 /** The repository root. */
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export const repoRoot = REPO_ROOT;
 
 let binDir: string | undefined;
 

@@ -1,12 +1,13 @@
 // Test helpers for the illumos host simulator (test/sim): temp hosts, running commands, the command log, faults.
 
 import { spawn } from "node:child_process";
+import { SIM_BIN } from "./repo";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, join } from "node:path";
 
 /** Absolute path of the simulator's executables (zonecfg, zoneadm, dladm, zlogin, pkg, zfs, pfexec, simctl). */
-export const SIM_BIN = resolve(__dirname, "..", "sim", "bin");
+export { SIM_BIN };
 
 /** The commands the simulator provides. */
 export type SimCommand = "zonecfg" | "zoneadm" | "dladm" | "zlogin" | "pkg" | "zfs" | "pfexec" | "simctl";

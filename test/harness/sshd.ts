@@ -9,6 +9,7 @@
 // simRoot option) and ILLUMOS_SIM_NODE. Tests run as root (as CI does): sshd needs /run/sshd and its privsep user.
 // The log (LogLevel VERBOSE) lets tests count TCP connections; dropConnections() kills them to simulate a drop.
 
+import { SIM_BIN } from "./repo";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
   chmodSync,
@@ -27,21 +28,14 @@ import {
 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fingerprint, parsePublicKey } from "../../provider/transport/fingerprint";
 
 /** The sshd binary; must be an absolute path (sshd re-executes itself). */
 export const SSHD = "/usr/sbin/sshd";
 
 /** The simulator's executables, first on PATH in every session (found from here, also when compiled elsewhere). */
-export const SIM_BIN = findUp(__dirname, join("test", "sim", "bin")) ?? resolve(__dirname, "..", "sim", "bin");
-
-function findUp(from: string, relative: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "test", "harness"))) return join(dir, relative);
-    if (dirname(dir) === dir) return undefined;
-  }
-}
+export { SIM_BIN };
 
 /** Options of {@link startSshd}. */
 export interface SshdOptions {

@@ -33,6 +33,15 @@ describe.each<[Via]>([["local"], ["ssh"]])("Zone lifecycle (%s)", (via) => {
     expect(fx.progress.some((l) => l.startsWith("zmgr: zone web: installing"))).toBe(true);
   });
 
+  test("right after create, diff of the same inputs sees no change (canonical forms: 2048M is 2G)", async () => {
+    const inputs = fx.zone("rich", { cappedMemory: "2048M", cappedCpu: 1.5, cpuShares: 5, attrs: { a: "x", n: 3, b: true }, fs: [{ dir: "/z", special: "/tmp", options: ["ro", "nodevices"] }, { dir: "/a", special: "/tmp" }], resolvers: ["1.1.1.1"], dnsDomain: "example.org", address: "10.0.0.99", state: "installed" });
+    const rich = await fx.create(inputs);
+    expect(await zoneProvider.diff!("rich", rich, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    const read = (await zoneProvider.read!("rich", rich)).props as ZoneOutputs;
+    expect(await zoneProvider.diff!("rich", read, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    await zoneProvider.delete!("rich", rich);
+  });
+
   test("read returns the same outputs; diff sees no change", async () => {
     const r = await zoneProvider.read!("web", web);
     expect(r.id).toBe("web");

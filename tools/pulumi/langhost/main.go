@@ -17,11 +17,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 
-	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/grpc"
+	pbempty "google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -109,14 +110,7 @@ func (h *host) Run(_ context.Context, req *pulumirpc.RunRequest) (*pulumirpc.Run
 		args = append(args, "--dry-run")
 	}
 	flagIf("parallel", fmt.Sprint(req.GetParallel()))
-	program := req.GetInfo().GetEntryPoint()
-	if program == "" {
-		program = req.GetProgram()
-	}
-	if program == "" {
-		program = "."
-	}
-	args = append(args, program)
+	args = append(args, programPath(req))
 	args = append(args, req.GetArgs()...)
 
 	config, err := json.Marshal(req.GetConfig())
@@ -130,6 +124,9 @@ func (h *host) Run(_ context.Context, req *pulumirpc.RunRequest) (*pulumirpc.Run
 	env := append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
 	env = append(env, "PULUMI_NODEJS_TYPESCRIPT="+fmt.Sprint(boolOption(options, "typescript", true)))
 	if tsconfig, ok := options["tsconfig"].(string); ok && tsconfig != "" {
+		if !filepath.IsAbs(tsconfig) && req.GetInfo().GetRootDirectory() != "" {
+			tsconfig = filepath.Join(req.GetInfo().GetRootDirectory(), tsconfig) // relative to Pulumi.yaml
+		}
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
 	}
 
@@ -147,6 +144,22 @@ func (h *host) Run(_ context.Context, req *pulumirpc.RunRequest) (*pulumirpc.Run
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err)}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// programPath is what @pulumi/pulumi/cmd/run loads: the entry point inside the program directory (the directory
+// itself for ".", so Node resolves its package.json "main" or index file), not the project root's package.json main.
+func programPath(req *pulumirpc.RunRequest) string {
+	entry := req.GetInfo().GetEntryPoint()
+	if entry == "" {
+		entry = req.GetProgram()
+	}
+	if entry == "" {
+		entry = "."
+	}
+	if dir := req.GetInfo().GetProgramDirectory(); dir != "" && !filepath.IsAbs(entry) {
+		return filepath.Join(dir, entry)
+	}
+	return entry
 }
 
 // resolveRun finds @pulumi/pulumi/cmd/run as Node resolves it from the program directory.
