@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * The host a resource lives on. Give `ssh` or `local: true`; leave `host` out entirely to use the
- * stack configuration (`zmgr:host`, `zmgr:user`, `zmgr:privateKey`, ...; see docs/host.md).
+ * stack configuration (`zmgr:host`, `zmgr:user`, `zmgr:privateKey`, ...). See docs/host.md.
  * Credentials are stored as secrets in the state, whether or not they were given as secrets.
  */
 export interface HostArgs {
@@ -30,6 +30,8 @@ export interface SshArgs {
   readonly user?: pulumi.Input<string>;
   /** Private key, OpenSSH or PEM text (not a path). Use a secret: `config.requireSecret("key")`. */
   readonly privateKey?: pulumi.Input<string>;
+  /** Path of a private key file on the machine running Pulumi, read at connect time (keeps the key out of the state). */
+  readonly privateKeyPath?: pulumi.Input<string>;
   /** Passphrase of `privateKey`. */
   readonly passphrase?: pulumi.Input<string>;
   /** Password authentication. */
@@ -42,6 +44,6 @@ export interface SshArgs {
   readonly knownHostsPath?: pulumi.Input<string>;
   /** A bastion to reach `host` through. */
   readonly jump?: pulumi.Input<SshArgs>;
-  /** Seconds to wait for the TCP connection and handshake (default 20). */
+  /** Seconds to wait for the TCP connection, handshake and login, per attempt (default 15). */
   readonly connectTimeoutSeconds?: pulumi.Input<number>;
 }

@@ -34,8 +34,6 @@ export interface SshSpec {
   readonly jump?: SshSpec;
   /** Connect timeout, seconds. */
   readonly connectTimeoutSeconds?: number;
-  /** Skip host key verification. Never for real hosts. */
-  readonly dangerouslyAcceptAnyHostKey?: boolean;
 }
 
 /** The `host` input: SSH or local, plus privilege, registry root and command timeout. */
@@ -65,6 +63,9 @@ export interface HostHandle {
 /** The names of the secret fields of an {@link SshSpec}. */
 export const SSH_SECRET_FIELDS = ["privateKey", "passphrase", "password"] as const;
 
+const HOST_KEYS = new Set(["ssh", "local", "privilege", "registryRoot", "commandTimeoutSeconds"]);
+const SSH_KEYS = new Set(["host", "port", "user", "privateKey", "privateKeyPath", "passphrase", "password", "agentSocket", "hostKey", "knownHostsPath", "jump", "connectTimeoutSeconds"]);
+
 /** Problems with a host spec, one per property (`host.ssh.port`, ...). No host is contacted. */
 export function checkHostSpec(spec: unknown, property = "host"): InputFailure[] {
   if (spec === undefined) return [];
@@ -75,6 +76,7 @@ export function checkHostSpec(spec: unknown, property = "host"): InputFailure[] 
     return failures;
   }
   const s = spec as HostSpec;
+  for (const key of Object.keys(s)) if (!HOST_KEYS.has(key)) fail(`${property}.${key}`, "is not a host setting", `use ${[...HOST_KEYS].join(", ")}`);
   if (s.local !== undefined && typeof s.local !== "boolean") fail(`${property}.local`, "must be true or false", "give local: true to run on this machine");
   if (s.local === true && s.ssh !== undefined) fail(property, "gives both `ssh` and `local: true`", "keep one: `ssh` to reach the host over SSH, `local: true` to run on it");
   if (s.local !== true && s.ssh === undefined) fail(property, "gives neither `ssh` nor `local: true`", "add ssh: { host: ... }, or local: true when the program runs in the global zone");
@@ -93,6 +95,7 @@ export function checkHostSpec(spec: unknown, property = "host"): InputFailure[] 
 
 function checkSsh(ssh: SshSpec, property: string, fail: (prop: string, reason: string, help: string) => void): void {
   if (ssh === null || typeof ssh !== "object") return fail(property, "must be an object", "give { host: ... }");
+  for (const key of Object.keys(ssh)) if (!SSH_KEYS.has(key)) fail(`${property}.${key}`, "is not an SSH setting", `use ${[...SSH_KEYS].join(", ")}`);
   if (typeof ssh.host !== "string" || !/^[A-Za-z0-9._:%-]+$/.test(ssh.host)) {
     fail(`${property}.host`, `must be a host name or address, got ${JSON.stringify(ssh.host)}`, "give e.g. gz1.example.org or 192.0.2.10");
   }
@@ -151,7 +154,6 @@ function sshOptions(ssh: SshSpec): SshOptions {
     knownHostsPath: ssh.knownHostsPath,
     jump: ssh.jump ? sshOptions(ssh.jump) : undefined,
     connectTimeoutMs: ssh.connectTimeoutSeconds === undefined ? undefined : ssh.connectTimeoutSeconds * 1000,
-    dangerouslyAcceptAnyHostKey: ssh.dangerouslyAcceptAnyHostKey,
   };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out as unknown as SshOptions;

@@ -37,6 +37,7 @@ describe("Zone check", () => {
     expect(props({ template: undefined as never })).toEqual(["template"]);
     expect(props({ host: { ssh: { host: "gz1", port: 70000 } } })).toEqual(["host.ssh.port"]);
     expect(props({ host: {} })).toEqual(["host"]);
+    expect(props({ host: { ssh: { host: "gz1", dangerouslyAcceptAnyHostKey: true } as never } })).toEqual(["host.ssh.dangerouslyAcceptAnyHostKey"]);
     expect(props({ timeouts: { install: -1 } })).toEqual(["timeouts.install"]);
     expect(props({ bogus: 1 } as never)).toEqual(["bogus"]);
   });
