@@ -114,10 +114,26 @@ test("1.1/1.2 -f FILE: 'On line N of FILE:' prefixes, stop at the first error; s
   expectResult(await zc("fj", "-f", join(host.root, "missing")), { stderr: `could not open file ${join(host.root, "missing")}: No such file or directory\n`, exitCode: 1 });
 });
 
-test("1.1 -f -: reads stdin, keeps going after an error, 'On line N:' prefixes", async () => {
-  const r = await host.run("zonecfg", ["-z", "fd", "-f", "-"], { stdin: "create -b\nset zonepath=/zones/fd\nset autoboot=maybe\nset bootargs=\"-m verbose\"\ncommit\n" });
-  expectResult(r, { stderr: "On line 3:\nautoboot value must be 'true' or 'false'.\n", exitCode: 1 });
-  expectResult(await zc("fd", "info bootargs"), { stdout: "bootargs: -m verbose\n", exitCode: 0 });
+test("0/1.1 -f -: file mode on stdin: 'On line N of -:' prefixes, the first error stops processing, exit 1, nothing saved", async () => {
+  const stdin = (zone: string, script: string) => host.run("zonecfg", ["-z", zone, "-f", "-"], { stdin: script });
+  const script = 'create -b\nset zonepath=/zones/fd\nset autoboot=maybe\nset ip-type=bogus\nset bootargs="-m verbose"\ncommit\n';
+  expectResult(await stdin("fd", script), { stderr: "On line 3 of -:\nautoboot value must be 'true' or 'false'.\n", exitCode: 1 });
+  expectResult(await zc("fd", "info"), { stderr: "fd: No such zone configured\n", exitCode: 1 });
+  // A usage error names the file `-` too, and stops processing like a syntax error.
+  expectResult(await stdin("fu", "create -b\nadd\nset autoboot=maybe\n"), {
+    stderr: "syntax error on line 2 of -\nusage:\nadd <resource-type>\n\t(global scope)\nadd <property-name> <property-value>\n\t(resource scope)\n\n" + ZONECFG_RESOURCES + ZONECFG_PROPS,
+    exitCode: 1,
+  });
+  expectResult(await stdin("fs", "create -b\nset foo=bar\nset autoboot=maybe\n"), { stderr: "syntax error on line 2 at '='\n" + ZONECFG_COMMANDS, exitCode: 1 });
+  // `-f -` and `-f FILE` print the same, but for the file's name (these scripts all fail: nothing is saved in between).
+  const file = join(host.root, "same-script");
+  for (const text of [script, "create -b\nset zonepath=/zones/x\nadd net\nset physical=x0\nset address=10.0.0.1\nend\ncommit\n", "create -b\nadd fs\nset dir=/d\n"]) {
+    writeFileSync(file, text);
+    const [fromFile, fromStdin] = [await zc("same", "-f", file), await stdin("same", text)];
+    expect(fromStdin).toEqual({ ...fromFile, stderr: fromFile.stderr.split(file).join("-") });
+  }
+  expectResult(await stdin("fo", "create -b\nset zonepath=/zones/fo\nset autoboot=true\n"), { exitCode: 0 });
+  expectResult(await zc("fo", "info autoboot"), { stdout: "autoboot: true\n", exitCode: 0 });
 });
 
 test("1.3 create: templates (-b, -t), missing template, SUNW names", async () => {

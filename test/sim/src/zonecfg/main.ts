@@ -65,7 +65,7 @@ function runCommands(s: Session, text: string, stopOnExit: boolean): number {
       i = skipToTerm(toks, step.at);
     }
     if (stopOnExit) {
-      if (s.sawError && s.mode.cmdFileMode && !s.mode.interactiveMode) s.timeToExit = true;
+      if (s.sawError && s.mode.cmdFileMode) s.timeToExit = true; // -f: the first error stops processing
       if (s.timeToExit) break;
     }
   }
@@ -154,8 +154,7 @@ function zonecfg(io: Io, paths: import("../core/paths.ts").SimPaths, args: reado
     mode.interactiveMode = true;
     text = readStdin();
   } else if (mode.cmdFileName === "-") {
-    mode.interactiveMode = true;
-    text = readStdin();
+    text = readStdin(); // file mode like any FILE (SPEC §1.1): stdin is never a terminal here
   } else {
     try {
       if (!statSync(mode.cmdFileName).isFile()) {
@@ -170,7 +169,7 @@ function zonecfg(io: Io, paths: import("../core/paths.ts").SimPaths, args: reado
   }
   return withLock(paths.hostLock, () => {
     const s = new Session(io, host, zone, mode);
-    if (mode.interactiveMode && !mode.cmdFileMode) s.initialize(false);
+    if (mode.interactiveMode) s.initialize(false);
     return runCommands(s, text, stopOnExit);
   });
 }

@@ -38,7 +38,7 @@ export interface SessionMode {
   cmdFileMode: boolean;
   /** The -f argument. */
   cmdFileName: string;
-  /** Interactive mode (no -f and no command, or `-f -`). */
+  /** Interactive mode (no -f and no command; `-f -` is file mode, SPEC §1.1). */
   interactiveMode: boolean;
   /** Commit pending changes at exit even after an error (the source's behaviour). */
   commitOnError: boolean;
@@ -183,7 +183,7 @@ export class Session {
   /** zerr(): an error line, preceded once per input line by `On line N of FILE:` in file mode. */
   zerr(msg: string): void {
     if (this.mode.cmdFileMode && this.lexLineno > this.lastLineno) {
-      this.io.eprint(this.mode.cmdFileName === "-" ? `On line ${this.lexLineno - 1}:\n` : `On line ${this.lexLineno - 1} of ${this.mode.cmdFileName}:\n`);
+      this.io.eprint(`On line ${this.lexLineno - 1} of ${this.mode.cmdFileName}:\n`); // FILE is `-` for stdin (SPEC §0)
       this.lastLineno = this.lexLineno;
     }
     this.io.eprint(msg + "\n");
@@ -203,7 +203,7 @@ export class Session {
   /** short_usage(): bad syntax for a command. */
   shortUsage(cmd: CommandName): void {
     if (this.mode.cmdFileMode) {
-      this.io.eprint(this.mode.cmdFileName === "-" ? `syntax error on line ${this.lexLineno - 1}\n` : `syntax error on line ${this.lexLineno - 1} of ${this.mode.cmdFileName}\n`);
+      this.io.eprint(`syntax error on line ${this.lexLineno - 1} of ${this.mode.cmdFileName}\n`);
     }
     this.io.eprint(`usage:\n${SHORT[cmd]}\n`);
     this.sawError = true;
