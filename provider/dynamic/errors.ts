@@ -10,10 +10,13 @@ export function engineError(err: unknown, host: HostSpec | undefined): Error {
   if (ZmgrError.isInstance(err)) {
     const out = new Error(redact(err.describe(), secrets));
     (out as Error & { code?: string }).code = err.code;
+    out.stack = out.message; // the engine prints message and stack: our message says it all
     return out;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  return new Error(redact(e.message, secrets));
+  const out = new Error(redact(e.message, secrets));
+  out.stack = redact(e.stack ?? e.message, secrets);
+  return out;
 }
 
 /** Runs an engine call, rethrowing failures as {@link engineError}. */

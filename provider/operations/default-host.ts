@@ -28,12 +28,23 @@ export const HOST_CONFIG_KEYS = {
   "zmgr:commandTimeoutSeconds": "per-command timeout",
 } as const;
 
-/** Builds the default host from stack config; called by each dynamic provider's `configure`. Never throws: a bad value is reported when a resource needs it. */
-export function configureDefaultHost(get: ConfigGetter): void {
+/** The environment variable read when a config key is not set: `zmgr:privateKeyPath` → `ZMGR_PRIVATE_KEY_PATH`. */
+export function envName(key: string): string {
+  return `ZMGR_${key.slice("zmgr:".length).replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+}
+
+/**
+ * Builds the default host from stack config, each key falling back to its environment variable
+ * (`ZMGR_HOST`, `ZMGR_PRIVATE_KEY`, ...) read in the provider process; called by each dynamic
+ * provider's `configure`. Never throws: a bad value is reported when a resource needs it.
+ * (For `refresh` and `destroy` the engine passes the config recorded by the last `up`; the
+ * environment is always the current one, which is why CI should pass credentials that way.)
+ */
+export function configureDefaultHost(get: ConfigGetter, env: NodeJS.ProcessEnv = process.env): void {
   configured = undefined;
   configError = undefined;
   const text = (key: keyof typeof HOST_CONFIG_KEYS) => {
-    const v = get(key);
+    const v = get(key) ?? env[envName(key)];
     return v === undefined || v === "" ? undefined : v;
   };
   const num = (key: keyof typeof HOST_CONFIG_KEYS) => {

@@ -25,7 +25,13 @@ export interface E2eProject {
 }
 
 /** Sets up program `name` (test/e2e/programs/NAME) with the host in stack config (the key as a secret). */
-export async function e2eProject(name: string, config: Record<string, string> = {}): Promise<E2eProject> {
+/** Options of {@link e2eProject}. */
+export interface E2eOptions {
+  /** Put the host (zmgr:host, key, host key, registry root) in stack config. Default true. */
+  readonly hostConfig?: boolean;
+}
+
+export async function e2eProject(name: string, config: Record<string, string> = {}, options: E2eOptions = {}): Promise<E2eProject> {
   const tarball = await packedTarball();
   const dir = mkdtempSync(join(tmpdir(), `zmgr-e2e-${name}-`));
   installedWorkspace(dir, tarball);
@@ -44,12 +50,14 @@ export async function e2eProject(name: string, config: Record<string, string> = 
     const registry = join(sim.root, "etc", "zmgr");
     stack = new PulumiStack({ projectDir: dir, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
     await stack.init();
-    await stack.setConfig("zmgr:host", sshd.host);
-    await stack.setConfig("zmgr:port", String(sshd.port));
-    await stack.setConfig("zmgr:user", sshd.user);
-    await stack.setConfig("zmgr:privateKey", sshd.clientKey, true);
-    await stack.setConfig("zmgr:hostKey", sshd.hostPublicKey);
-    await stack.setConfig("zmgr:registryRoot", registry);
+    if (options.hostConfig !== false) {
+      await stack.setConfig("zmgr:host", sshd.host);
+      await stack.setConfig("zmgr:port", String(sshd.port));
+      await stack.setConfig("zmgr:user", sshd.user);
+      await stack.setConfig("zmgr:privateKey", sshd.clientKey, true);
+      await stack.setConfig("zmgr:hostKey", sshd.hostPublicKey);
+      await stack.setConfig("zmgr:registryRoot", registry);
+    }
     await stack.setConfig("zonesDir", sim.zonesDir);
     for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
     return { dir, sim, sshd, stack, registry, close };
