@@ -319,6 +319,36 @@ test("1.7 the global zone's limited configuration", async () => {
   expectResult(fs, { stderr: "Cannot add a fs resource to the global zone.\n", exitCode: 1 });
 });
 
+test("1.4 rctl values: action deny, none or signal", async () => {
+  const value = (action: string) => `(priv=privileged,limit=4,action=${action})`;
+  const add = (zone: string, ...values: string[]) =>
+    zc(zone, `create -b; set zonepath=/zones/${zone}; add rctl; set name=zone.max-lofi; ${values.map((v) => `add value ${v}; `).join("")}end`);
+  for (const [zone, action] of [["rv1", "deny"], ["rv2", "none"], ["rv3", "signal"]] as const) {
+    expectResult(await add(zone, value(action)), { exitCode: 0 });
+    expectResult(await zc(zone, "info rctl"), { stdout: `rctl:\n\tname: zone.max-lofi\n\tvalue: ${value(action)}\n`, exitCode: 0 });
+  }
+  expect((await zc("rv3", "export")).stdout).toContain(`add rctl\nset name="zone.max-lofi"\nadd value ${value("signal")}\nend\n`);
+});
+
+test("1.1/1.4 an invalid rctl value is an error: exit 1, no auto-commit, and -f stops there", async () => {
+  const good = "(priv=privileged,limit=5,action=deny)";
+  const cases = [
+    ["(priv=basic,limit=4,action=deny)", "Invalid rctl value specification\n"],
+    ["(priv=privileged,limit=-4,action=deny)", "Invalid rctl value specification\n"],
+    ['(priv=privileged,limit=4,action="kill")', "Invalid rctl value specification\n"],
+    ["(priv=privileged,limit=4)", "action not specified\n"],
+  ] as const;
+  for (const [i, [bad, message]] of cases.entries()) {
+    const zone = `ri${i}`;
+    expectResult(await zc(zone, `create -b; set zonepath=/zones/${zone}; add rctl; set name=zone.max-lofi; add value ${bad}; add value ${good}; end`), { stderr: message, exitCode: 1 });
+    expectResult(await zc(zone, "info"), { stderr: `${zone}: No such zone configured\n`, exitCode: 1 });
+  }
+  const file = join(host.root, "bad-rctl");
+  writeFileSync(file, `create -b\nset zonepath=/zones/rf\nadd rctl\nset name=zone.max-lofi\nadd value ${cases[0][0]}\nadd value ${good}\nend\ncommit\n`);
+  expectResult(await zc("rf", "-f", file), { stderr: `On line 5 of ${file}:\nInvalid rctl value specification\n`, exitCode: 1 });
+  expectResult(await zc("rf", "info"), { stderr: "rf: No such zone configured\n", exitCode: 1 });
+});
+
 test("1.4 rctl aliases: limits, clear, and an incompatible rctl", async () => {
   const [low, bad, clear, disallow] = await Promise.all([
     zc("a1", "create -b; set max-lwps=50"),

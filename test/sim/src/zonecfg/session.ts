@@ -1117,23 +1117,29 @@ export class Session {
     this.usage(false, HELP_PROPS);
   }
 
+  /** `add value (priv=..,limit=..,action=..)`. A refused value is an error (SPEC §1.1: exit 1, no auto-commit). */
   private addRctlValue(pairs: Pair[]): void {
     const kv = this.complexPairs(pairs, ["priv", "limit", "action"], "value");
     if (kv === "bad") return;
     for (const k of ["priv", "limit", "action"]) if (kv[k] === undefined) this.zerr(`${k} not specified`);
-    if (kv["priv"] === undefined || kv["limit"] === undefined || kv["action"] === undefined) return;
+    if (kv["priv"] === undefined || kv["limit"] === undefined || kv["action"] === undefined) {
+      this.sawError = true;
+      return;
+    }
     const v: RctlVal = { priv: kv["priv"], limit: kv["limit"], action: kv["action"] };
     if (!this.validRctlValue(v)) {
       this.zerr("Invalid rctl value specification");
+      this.sawError = true;
       return;
     }
     this.rctl.values.push(v);
   }
 
+  /** SPEC §1.4: `(priv=privileged,limit=N,action=deny|none|signal)`. */
   private validRctlValue(v: RctlVal): boolean {
     if (v.priv !== "privileged") return false;
     if (v.limit.startsWith("-") || !/^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.test(v.limit.trim())) return false;
-    return v.action === "none" || v.action === "deny";
+    return ["deny", "none", "signal"].includes(v.action);
   }
 
   // ---- end / cancel -----------------------------------------------------------------------
