@@ -1,8 +1,9 @@
 // Conformance of the simulated zoneadm with SPEC.md sections 2, 8 and 9: usage, list formats
 // and ordering, and every transition of the state machine, allowed and refused.
 
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { createSimHost, type SimHost, type SimResult } from "../harness/sim";
+import { createSimHost, simEnv, type SimHost, type SimResult } from "../harness/sim";
 import { expectResult } from "./expect-result";
 
 let host: SimHost;
@@ -146,6 +147,21 @@ test("2.4 install: configured -> installed; refused when installed, incomplete, 
   expectResult(incomplete, err("i3", "zone is incomplete; uninstall required."));
   expectResult(running, err("i4", "install operation is invalid for running zones."));
   expectResult(ready, err("i5", "install operation is invalid for ready zones."));
+});
+
+test("2.5 install prints its transcript as it goes: the first lines come out before the install ends", async () => {
+  await configure("pi");
+  const started = Date.now();
+  const child = spawn("zoneadm", ["-z", "pi", "install"], { env: { ...process.env, ...simEnv(host.root), ILLUMOS_SIM_INSTALL_DELAY_MS: "1500" }, stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: Array<{ text: string; ms: number }> = [];
+  child.stdout.on("data", (b: Buffer) => chunks.push({ text: b.toString("utf8"), ms: Date.now() - started }));
+  const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const endMs = Date.now() - started;
+  expect(exitCode).toBe(0);
+  expect(chunks[0]!.text).toContain("Sanity Check: Looking for 'entire' incorporation.\n");
+  expect(chunks[0]!.text).not.toContain("Done: Installation completed");
+  expect(endMs - chunks[0]!.ms).toBeGreaterThan(1000);
+  expect(chunks.map((c) => c.text).join("")).toMatch(/ Postinstall: Copying SMF seed repository \.\.\. done\.\n +Done: Installation completed in \d+\.\d{3} seconds\.\n$/);
 });
 
 test("2.4 uninstall: -F from installed and incomplete; refused without -F, when configured, when running", async () => {

@@ -6,7 +6,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runTool, fireFault, type ToolContext } from "../core/run.ts";
-import { Exit, type Io } from "../core/io.ts";
+import { Exit, flushIo, type Io } from "../core/io.ts";
 import { acquireLock, releaseLock, withLock } from "../core/lock.ts";
 import { installDelayMs, readKnobs, type Knobs } from "../core/knobs.ts";
 import { sleepSync } from "../core/fsutil.ts";
@@ -324,6 +324,7 @@ function install(z: Z, argv: readonly string[]): number {
     z.io.print("Creating fast lookup database                   Done\n");
   }
   duringFault(z);
+  flushIo(z.io); // like zoneadm, print as it goes: the transcript so far comes out before the install's delay
   sleepSync(installDelayMs(z.knobs));
   if (IPKG_BRANDS.includes(brand)) {
     z.io.print(" Postinstall: Copying SMF seed repository ... done.\n");
