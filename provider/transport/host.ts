@@ -10,6 +10,20 @@ export interface RunOptions {
   readonly secrets?: readonly string[];
 }
 
+/**
+ * Options of `runStreaming`, which LocalHost and SshHost offer besides `run` (see provider/illumos/streaming.ts, where
+ * it is an optional capability of a Host): RunOptions plus callbacks that get the output, decoded as UTF-8, while the
+ * command runs. A character is never split between two chunks, and for valid UTF-8 the chunks of a stream add up to
+ * its RunResult text. Chunks are raw output, like RunResult (secrets are masked only in errors). A callback that
+ * throws stops the command (`zmgr::host::output-callback-failed`).
+ */
+export interface StreamingRunOptions extends RunOptions {
+  /** Called with each chunk of standard output as it arrives. */
+  readonly onStdout?: (chunk: string) => void;
+  /** Called with each chunk of standard error as it arrives. */
+  readonly onStderr?: (chunk: string) => void;
+}
+
 /** What a finished command returned. A non-zero exit is a result, not an exception. */
 export interface RunResult {
   /** Standard output, decoded once as UTF-8 from the raw bytes. */

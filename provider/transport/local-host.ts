@@ -1,11 +1,11 @@
-// Runs commands on this machine with node:child_process: no shell, stdin, timeout with kill.
+// Runs commands on this machine with node:child_process: no shell, stdin, timeout with kill, output as it comes.
 
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { ZmgrError } from "../errors";
-import type { Host, RunOptions, RunResult } from "./host";
+import type { Host, RunOptions, RunResult, StreamingRunOptions } from "./host";
 import { commandLine, redact } from "./quote";
-import { collectOutput, MAX_OUTPUT_BYTES } from "./output";
+import { callbackFailed, collectOutput, MAX_OUTPUT_BYTES, type OutputCollector } from "./output";
 import { privilegePrefix, type Privilege } from "./privilege";
 
 /** Options of a {@link LocalHost}. */
@@ -32,13 +32,18 @@ export class LocalHost implements Host {
   }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return this.runStreaming(argv, options);
+  }
+
+  /** Like `run`, passing output chunks to `onStdout`/`onStderr` while the command runs. */
+  runStreaming(argv: readonly string[], options: StreamingRunOptions = {}): Promise<RunResult> {
     const full = [...this.prefix, ...argv];
     const shown = redact(commandLine(full), options.secrets);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const child = spawn(full[0]!, full.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: this.env, detached: true });
-      const stdout = collectOutput(MAX_OUTPUT_BYTES);
-      const stderr = collectOutput(MAX_OUTPUT_BYTES);
+      const stdout = collectOutput(MAX_OUTPUT_BYTES, options.onStdout);
+      const stderr = collectOutput(MAX_OUTPUT_BYTES, options.onStderr);
       let failure: ZmgrError | undefined;
       const kill = (why: ZmgrError) => {
         failure ??= why;
@@ -65,23 +70,42 @@ export class LocalHost implements Host {
             details: { command: shown },
           }),
         );
-      child.stdout.on("data", (b: Buffer) => stdout.push(b) || overflow());
-      child.stderr.on("data", (b: Buffer) => stderr.push(b) || overflow());
+      const take = (output: OutputCollector) => (chunk: Buffer) => {
+        if (failure) return; // being killed: the rest is not wanted
+        try {
+          if (!output.push(chunk)) overflow();
+        } catch (err) {
+          kill(callbackFailed(this.label, shown, err));
+        }
+      };
+      child.stdout.on("data", take(stdout));
+      child.stderr.on("data", take(stderr));
+      let settled = false;
+      const settle = (exitCode: number) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!failure) {
+          try {
+            stdout.end();
+            stderr.end();
+          } catch (err) {
+            failure = callbackFailed(this.label, shown, err);
+          }
+        }
+        if (failure) reject(failure);
+        else resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode });
+      };
       child.stdin.on("error", () => undefined); // EPIPE when the command exits without reading stdin
       child.on("error", (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
         if (err.code === "ENOENT") {
-          resolve({ stdout: "", stderr: `${full[0]}: command not found\n`, exitCode: 127 });
-        } else {
-          reject(new ZmgrError("zmgr::host::spawn", `could not start ${shown}: ${err.message}`, { cause: err, help: "check that the command exists and is executable", details: { command: shown } }));
+          take(stderr)(Buffer.from(`${full[0]}: command not found\n`));
+          return settle(127);
         }
+        failure ??= new ZmgrError("zmgr::host::spawn", `could not start ${shown}: ${err.message}`, { cause: err, help: "check that the command exists and is executable", details: { command: shown } });
+        settle(-1);
       });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        if (failure) return reject(failure);
-        const exitCode = code ?? 128 + signalNumber(signal);
-        resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode });
-      });
+      child.on("close", (code, signal) => settle(code ?? 128 + signalNumber(signal)));
       child.stdin.end(options.stdin ?? "");
     });
   }

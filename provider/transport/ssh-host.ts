@@ -1,10 +1,10 @@
-// A Host over SSH (ssh2): one reused connection, a channel queue below MaxSessions, timeouts, raw-byte output.
+// A Host over SSH (ssh2): one reused connection, a channel queue below MaxSessions, timeouts, raw-byte output as it comes.
 
 import { constants } from "node:os";
 import type { ClientChannel } from "ssh2";
 import { ZmgrError } from "../errors";
-import type { Host, RunOptions, RunResult } from "./host";
-import { collectOutput, MAX_OUTPUT_BYTES } from "./output";
+import type { Host, RunOptions, RunResult, StreamingRunOptions } from "./host";
+import { callbackFailed, collectOutput, MAX_OUTPUT_BYTES, type OutputCollector } from "./output";
 import { commandLine, redact } from "./quote";
 import { Semaphore } from "./semaphore";
 import { openConnection, type SshConnection } from "./ssh-connection";
@@ -68,7 +68,12 @@ export class SshHost implements Host {
     return this.opened;
   }
 
-  async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return this.runStreaming(argv, options);
+  }
+
+  /** Like `run`, passing output chunks to `onStdout`/`onStderr` while the command runs. */
+  async runStreaming(argv: readonly string[], options: StreamingRunOptions = {}): Promise<RunResult> {
     const command = [...this.options.privilegePrefix, ...argv];
     const shown = redact(commandLine(command), options.secrets);
     const line = commandLine(["sh", "-c", PID_WRAPPER, "sh", ...command]);
@@ -187,13 +192,13 @@ export class SshHost implements Host {
     });
   }
 
-  /** Feeds stdin, collects raw output, and settles on exit, timeout, overflow or a dropped connection. */
-  private collect(started: Started, shown: string, options: RunOptions, release: () => void): Promise<RunResult> {
+  /** Feeds stdin, collects raw output (passing it on as it comes), and settles on exit, timeout, overflow, a throwing callback or a dropped connection. */
+  private collect(started: Started, shown: string, options: StreamingRunOptions, release: () => void): Promise<RunResult> {
     const { channel, connection } = started;
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     return new Promise((resolve, reject) => {
-      const stdout = collectOutput(MAX_OUTPUT_BYTES);
-      const stderr = collectOutput(MAX_OUTPUT_BYTES);
+      const stdout = collectOutput(MAX_OUTPUT_BYTES, options.onStdout);
+      const stderr = collectOutput(MAX_OUTPUT_BYTES, options.onStderr);
       let settled = false;
       let header: Buffer | undefined = Buffer.alloc(0); // stderr until the wrapper's pid line is split off
       let pid: string | undefined;
@@ -217,6 +222,14 @@ export class SshHost implements Host {
         settled = true;
         clearTimeout(timer);
         unsubscribe();
+        if (!error) {
+          try {
+            stdout.end();
+            stderr.end();
+          } catch (err) {
+            error = callbackFailed(this.label, shown, err); // the command has ended: nothing to stop
+          }
+        }
         if (error) reject(error);
         else resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode: started.exitCode! });
       };
@@ -245,7 +258,15 @@ export class SshHost implements Host {
           }),
         );
       const unsubscribe = connection.onClose(() => finish(connectionLost(this.label, shown, connection, true)));
-      channel.on("data", (chunk: Buffer) => stdout.push(chunk) || overflow());
+      const take = (output: OutputCollector, chunk: Buffer) => {
+        if (settled) return; // failed already: the rest is not wanted
+        try {
+          if (!output.push(chunk)) overflow();
+        } catch (err) {
+          stop(callbackFailed(this.label, shown, err));
+        }
+      };
+      channel.on("data", (chunk: Buffer) => take(stdout, chunk));
       channel.stderr.on("data", (chunk: Buffer) => {
         if (header !== undefined) {
           header = Buffer.concat([header, chunk]);
@@ -257,12 +278,12 @@ export class SshHost implements Host {
           header = undefined;
           killRemote(); // when the timeout came first
         }
-        if (chunk.length > 0 && !stderr.push(chunk)) overflow();
+        if (chunk.length > 0) take(stderr, chunk);
       });
       channel.on("error", () => undefined); // surfaced through 'close' or the connection's close
       channel.on("close", () => {
         release();
-        if (header?.length) stderr.push(header); // no pid line came: keep what the command printed
+        if (header?.length) take(stderr, header); // no pid line came: keep what the command printed
         header = undefined;
         if (started.exitCode !== undefined) return finish(undefined);
         if (!connection.alive) return finish(connectionLost(this.label, shown, connection, true));

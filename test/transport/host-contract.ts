@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { ZmgrError } from "../../provider/errors";
 import { runChecked } from "../../provider/transport/checked";
-import type { Host } from "../../provider/transport/host";
+import type { Host, RunResult, StreamingRunOptions } from "../../provider/transport/host";
+import { canStream, runWithLines, type StreamingHost } from "../../provider/illumos/streaming";
 
 /** What the contract needs from the file that runs it. */
 export interface HostUnderTest {
@@ -30,6 +31,31 @@ export async function processEnds(pid: number): Promise<boolean> {
   }
   return false;
 }
+
+/** The chunks a streaming run passed on, each with its arrival time (ms since the run started). */
+interface Streamed {
+  readonly result: RunResult;
+  readonly stdout: Array<{ text: string; ms: number }>;
+  readonly stderr: Array<{ text: string; ms: number }>;
+  /** When the promise resolved (ms since the run started). */
+  readonly endMs: number;
+}
+
+/** Runs `argv` with runStreaming, recording the chunks. */
+async function streamed(host: Host, argv: readonly string[], options: StreamingRunOptions = {}): Promise<Streamed> {
+  expect(canStream(host)).toBe(true);
+  const started = Date.now();
+  const stdout: Streamed["stdout"] = [];
+  const stderr: Streamed["stderr"] = [];
+  const result = await (host as StreamingHost).runStreaming(argv, {
+    ...options,
+    onStdout: (text) => stdout.push({ text, ms: Date.now() - started }),
+    onStderr: (text) => stderr.push({ text, ms: Date.now() - started }),
+  });
+  return { result, stdout, stderr, endMs: Date.now() - started };
+}
+
+const joined = (chunks: ReadonlyArray<{ text: string }>) => chunks.map((c) => c.text).join("");
 
 /** Registers the contract tests in the current describe block. */
 export function hostContract(t: HostUnderTest): void {
@@ -126,5 +152,86 @@ export function hostContract(t: HostUnderTest): void {
     expect(error.code).toBe("zmgr::host::timeout");
     expect(error.message).not.toContain(secret);
     expect(error.message).toContain("***");
+  });
+
+  test("runStreaming passes output on while the command runs, not at its end", async () => {
+    const s = await streamed(t.host(), ["sh", "-c", "echo first; sleep 1; echo second >&2; sleep 1; echo third; exit 4"]);
+    expect(s.result).toEqual({ stdout: "first\nthird\n", stderr: "second\n", exitCode: 4 });
+    expect(s.stdout[0]).toMatchObject({ text: "first\n" });
+    expect(s.endMs - s.stdout[0]!.ms).toBeGreaterThan(1500); // two 1 s sleeps come after it
+    expect(s.endMs - s.stderr[0]!.ms).toBeGreaterThan(700);
+    expect([joined(s.stdout), joined(s.stderr)]).toEqual([s.result.stdout, s.result.stderr]);
+  });
+
+  test("runWithLines (zoneadm install's progress) gets each line as it is printed", async () => {
+    const started = Date.now();
+    const lines: Array<{ line: string; ms: number }> = [];
+    const r = await runWithLines(t.host(), ["sh", "-c", "printf 'one\\ntw'; sleep 1; printf 'o\\nthree'"], {}, (line) => lines.push({ line, ms: Date.now() - started }));
+    const endMs = Date.now() - started;
+    expect(lines.map((l) => l.line)).toEqual(["one", "two", "three"]);
+    expect(endMs - lines[0]!.ms).toBeGreaterThan(700);
+    expect(r.stdout).toBe("one\ntwo\nthree");
+  });
+
+  test("runStreaming never splits a multi-byte character between chunks", async () => {
+    // ✓ is E2 9C 93 and 😀 is F0 9F 98 80: each is printed in two writes, a pause apart, on both streams.
+    const s = await streamed(t.host(), ["sh", "-c", "printf 'a\\342\\234'; printf 'x\\360\\237' >&2; sleep 0.5; printf '\\223b\\n'; printf '\\230\\200y\\n' >&2"]);
+    expect(s.stdout.map((c) => c.text)).toEqual(["a", "✓b\n"]);
+    expect(s.stderr.map((c) => c.text)).toEqual(["x", "😀y\n"]);
+    expect(s.result).toEqual({ stdout: "a✓b\n", stderr: "x😀y\n", exitCode: 0 });
+    const lines = 1_048_576; // 10 MiB in many chunks, whose edges fall inside characters
+    const big = await streamed(t.host(), ["sh", "-c", 'yes "$1" | head -n "$2"', "sh", MULTIBYTE_LINE.trimEnd(), String(lines)]);
+    expect(big.stdout.length).toBeGreaterThan(1);
+    expect(big.stdout.some((c) => c.text.includes("\uFFFD"))).toBe(false);
+    expect(joined(big.stdout)).toBe(MULTIBYTE_LINE.repeat(lines));
+    expect(big.result.stdout).toBe(MULTIBYTE_LINE.repeat(lines));
+  });
+
+  test("runStreaming returns what run returns (exit codes, stdin, a missing command) and its chunks add up to it", async () => {
+    const cases: Array<[string[], StreamingRunOptions]> = [
+      [["sh", "-c", "echo out; echo err >&2; exit 3"], {}],
+      [["cat"], { stdin: "línea 1\n" + MULTIBYTE_LINE.repeat(1000) }],
+      [["sh", "-c", "kill -TERM $$"], {}],
+      [["zmgr-no-such-command", "x"], {}],
+    ];
+    for (const [argv, options] of cases) {
+      const plain = await t.host().run(argv, options);
+      const s = await streamed(t.host(), argv, options);
+      expect(s.result).toEqual(plain);
+      expect([joined(s.stdout), joined(s.stderr)]).toEqual([plain.stdout, plain.stderr]);
+    }
+  });
+
+  test("runStreaming times out like run (secrets redacted), after passing on what came before", async () => {
+    const secret = "tok-streamed-42";
+    const chunks: string[] = [];
+    const error = (await (t.host() as StreamingHost)
+      .runStreaming(["sh", "-c", 'echo started; exec sleep 30', "sh", secret], { timeoutMs: 700, secrets: [secret], onStdout: (c) => chunks.push(c) })
+      .catch((e: unknown) => e)) as ZmgrError;
+    expect(ZmgrError.isInstance(error) && error.code).toBe("zmgr::host::timeout");
+    expect(error.message).not.toContain(secret);
+    expect(chunks).toEqual(["started\n"]);
+  });
+
+  test("a callback that throws stops the command (zmgr::host::output-callback-failed); the host stays usable", async () => {
+    const pidFile = `${t.workDir()}/callback-${Date.now()}.pid`;
+    const error = (await (t.host() as StreamingHost)
+      .runStreaming(["sh", "-c", 'echo $$ > "$1"; echo hello; exec sleep 30', "sh", pidFile], {
+        onStdout: () => {
+          throw new Error("progress sink broke");
+        },
+      })
+      .catch((e: unknown) => e)) as ZmgrError;
+    expect(ZmgrError.isInstance(error) && error.code).toBe("zmgr::host::output-callback-failed");
+    expect(error.message).toContain("progress sink broke");
+    const pid = (await t.host().run(["cat", pidFile])).stdout.trim();
+    expect(await processEnds(Number(pid))).toBe(true);
+    const late = await (t.host() as StreamingHost).runStreaming(["echo", "bye"], {
+      onStdout: () => {
+        throw new Error("at the end");
+      },
+    }).catch((e: unknown) => e);
+    expect(ZmgrError.isInstance(late) && late.code).toBe("zmgr::host::output-callback-failed");
+    expect((await t.host().run(["echo", "still usable"])).stdout).toBe("still usable\n");
   });
 }
