@@ -46,7 +46,7 @@ export function checkZoneInputs(inputs: ZoneInputs): InputFailure[] {
   else if (typeof inputs.name === "string") out.push(...checkLinkName(defaultVnicName(inputs.name), "vnic").map((f) => ({ ...f, reason: `the default VNIC name: ${f.reason}`, help: "give `vnic` explicitly" })));
   if (inputs.autoboot !== undefined && typeof inputs.autoboot !== "boolean") out.push(...fail("autoboot", "type", "must be true or false", "give a boolean"));
   if (inputs.brand !== undefined) out.push(...checkBrand(inputs.brand, "brand"));
-  if (inputs.zonepath !== undefined) out.push(...checkAbsolutePath(inputs.zonepath, "zonepath"));
+  if (inputs.zonepath !== undefined) out.push(...exportSafe(checkAbsolutePath(inputs.zonepath, "zonepath"), inputs.zonepath, "zonepath"));
   if (inputs.state !== undefined && inputs.state !== "running" && inputs.state !== "installed") {
     out.push(...fail("state", "state", `must be "running" or "installed", got ${JSON.stringify(inputs.state)}`, 'use "running" to boot the zone, "installed" to leave it halted'));
   }
@@ -110,7 +110,9 @@ function checkAttrs(attrs: Readonly<Record<string, unknown>>): InputFailure[] {
       out.push(...fail(`attrs.${name}`, "reserved", `is set from the ${name === "resolvers" ? "resolvers" : "dnsDomain"} input`, `use the ${name === "resolvers" ? "resolvers" : "dnsDomain"} input instead`));
       continue;
     }
-    out.push(...checkAttr(attrValue(name, value as string | number | boolean), `attrs.${name}`));
+    const attr = attrValue(name, value as string | number | boolean);
+    const failures = checkAttr(attr, `attrs.${name}`);
+    out.push(...(failures.length ? failures : exportSafe([], attr.value, `attrs.${name}.value`)));
   }
   return out;
 }
@@ -125,17 +127,30 @@ export function attrValue(name: string, value: string | number | boolean): { nam
 function checkFs(fs: unknown, prop: string): InputFailure[] {
   if (fs === null || typeof fs !== "object") return fail(prop, "type", "must be { dir, special, type?, options? }", "give an object");
   const f = fs as { dir?: unknown; special?: unknown; type?: unknown; options?: unknown; raw?: unknown };
-  const out = [...checkAbsolutePath(f.dir, `${prop}.dir`), ...checkZonecfgText(f.special, `${prop}.special`)];
+  // lofs (the default type) mounts a global-zone directory: a normalised absolute path, like dir.
+  const special = (f.type ?? "lofs") === "lofs" ? checkAbsolutePath(f.special, `${prop}.special`, { allowRoot: true }) : checkZonecfgText(f.special, `${prop}.special`);
+  const out = [...exportSafe(checkAbsolutePath(f.dir, `${prop}.dir`), f.dir, `${prop}.dir`), ...exportSafe(special, f.special, `${prop}.special`)];
   if (f.type !== undefined) {
     out.push(...checkPattern(f.type, `${prop}.type`, /^[a-z][a-z0-9]*$/, "a file system type such as lofs, zfs or tmpfs", 32));
     if (typeof f.type === "string" && /^(proc|mntfs|autofs|nfs.*)$/.test(f.type)) out.push(...fail(`${prop}.type`, "fs-type", `${f.type} cannot be mounted through zonecfg`, "use lofs, zfs, tmpfs, ufs or pcfs"));
   }
-  if (f.raw !== undefined) out.push(...checkAbsolutePath(f.raw, `${prop}.raw`));
+  if (f.raw !== undefined) out.push(...exportSafe(checkAbsolutePath(f.raw, `${prop}.raw`), f.raw, `${prop}.raw`));
   if (f.options !== undefined) {
     if (!Array.isArray(f.options)) out.push(...fail(`${prop}.options`, "type", "must be a list of options", 'give e.g. ["ro", "nodevices"]'));
     else f.options.forEach((o, i) => out.push(...checkFsOption(o, `${prop}.options[${i}]`)));
   }
   return out;
+}
+
+/**
+ * `failures`, or when there are none, a failure for a `;` in `value`. zonecfg quotes the values it writes only
+ * when they hold a space (illumos `export`; OmniOS quotes resource properties but never global ones such as
+ * zonepath), so a `;` would split the exported command and run the rest as zonecfg commands when that export is
+ * imported again (`zonecfg -f`, the usual way to copy or move a zone).
+ */
+function exportSafe(failures: InputFailure[], value: unknown, property: string): InputFailure[] {
+  if (failures.length || typeof value !== "string" || !value.includes(";")) return failures;
+  return fail(property, "zonecfg-unsafe", `${JSON.stringify(value)} contains ';', which would split the command when \`zonecfg export\` output is imported again`, "remove the ';'");
 }
 
 function unique(values: readonly unknown[], prop: string, what: string): InputFailure[] {
