@@ -1,11 +1,15 @@
 // Claims and releases zone addresses on a host: allocate under the registry lock, write the zone file, re-read to catch writers that do not lock.
 
 import { ZmgrError } from "../errors";
+import { runBatch } from "../transport/batch";
 import type { Host } from "../transport/host";
-import { withRegistryLock, type LockOptions } from "../registry/lock";
+import { decodeFile, encodeFile } from "../registry/codec";
+import { acquireRegistryLockWith, withRegistryLock, type LockOptions, type RegistryLock } from "../registry/lock";
 import type { Zone } from "../registry/models";
 import { absolutePath, relativePath } from "../registry/paths";
-import { readRegistry, updateEntry, type RegistryEntry, type RegistryOptions, type RegistrySnapshot } from "../registry/store";
+import { SCHEMAS } from "../registry/schema";
+import { readRegistry, readStep, updateEntry, type RegistryEntry, type RegistryOptions, type RegistrySnapshot } from "../registry/store";
+import { writeStep } from "../registry/write";
 import { parseInterface, type IpFamily } from "./address";
 import { allocate, checkRequested, inPool, interfaceAddress, type Holding } from "./allocate";
 import { assertNoBrokenHolder, holdingsOf } from "./holdings";
@@ -103,38 +107,90 @@ function formatChosen(plan: PoolPlan, chosen: ReadonlyMap<IpFamily, bigint>): st
  */
 export async function claimAddress(host: Host, root: string, request: ClaimRequest, options: ClaimOptions = {}): Promise<ClaimResult> {
   const name = request.zone.name;
-  relativePath("zone", name);
+  const rel = relativePath("zone", name);
+  // Fast path, two round trips: [take the lock, read pool + zone files], then [write our file,
+  // re-read the zone files, release the lock]. A collision with a writer that does not lock
+  // (rare) falls back to the locked loop below, which moves an allocated address.
+  const read = readStep(root, { pools: [request.pool], zones: true }, options);
+  const { lock, results } = await acquireRegistryLockWith(host, root, [read.step], options.lock);
+  let release: ReturnType<RegistryLock["releaseStep"]> | undefined;
+  let original: RegistryEntry<Zone> | undefined;
+  try {
+    const snapshot = read.decode(results[0]);
+    const { plan, own, chosen } = decideClaim(snapshot, root, request);
+    original = own;
+    const path = absolutePath(root, rel);
+    const model = withAddresses(own?.model ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen);
+    const text = encodeFile(SCHEMAS.zone, own, model as unknown as Record<string, unknown>, path);
+    const write = own && text === own.text ? undefined : writeStep(host, root, rel, own ? { text: own.text } : "absent");
+    const verify = readStep(root, { zones: true }, options);
+    release = lock.releaseStep();
+    const steps = [...(write ? [write.step] : []), { ...verify.step, onFailure: "continue" as const }, release.step];
+    const r = await runBatch(host, steps, { stdin: text });
+    await release.released(r[steps.length - 1]);
+    write?.check(r[0]);
+    const after = verify.decode(r[steps.length - 2]);
+    const others = holdingsOf(after.zones.values(), name);
+    if (![...chosen].some(([family, value]) => others.some((h) => h.family === family && h.value === value))) {
+      return { addresses: formatChosen(plan, chosen), file: path, zone: decodeFile<Zone>(SCHEMAS.zone, path, text, name).model };
+    }
+  } finally {
+    if (!release) await lock.release();
+  }
+  return claimAddressLocked(host, root, request, options, { original });
+}
+
+/** What a claim decides from a snapshot: the pool's plan, the zone's own file, the addresses to hold per family. */
+function decideClaim(snapshot: RegistrySnapshot, root: string, request: ClaimRequest) {
+  const name = request.zone.name;
+  const plan = poolPlan(snapshot, root, request.pool);
+  const own = ownFile(snapshot, name);
+  const families = request.families ?? plan.families.map((f) => f.family);
+  const holdings = holdingsOf(snapshot.zones.values(), name);
+  assertNoBrokenHolder(plan, snapshot.broken);
+  const requested = new Map<IpFamily, bigint>();
+  for (const text of request.requested ?? []) {
+    const r = checkRequested(plan, text, holdings, name);
+    if (requested.has(r.family)) {
+      throw new ZmgrError("zmgr::pool::invalid-address", `two IPv${r.family} addresses requested for zone ${name}`, { help: "request at most one address per family", details: { zone: name } });
+    }
+    requested.set(r.family, r.value);
+  }
+  const existing = ownAddresses(own?.model, plan);
+  const chosen = new Map<IpFamily, bigint>();
+  for (const family of families) chosen.set(family, requested.get(family) ?? existing.get(family) ?? allocate(plan, family, holdings.map((h) => h.value)));
+  return { plan, own, holdings, requested, chosen };
+}
+
+/**
+ * The claim under the lock, re-reading until no other file holds our addresses (the collision
+ * path). `resumed.original` is the zone's file as it was before a fast-path attempt wrote it: an
+ * undo restores that, not the attempt's own write.
+ */
+async function claimAddressLocked(host: Host, root: string, request: ClaimRequest, options: ClaimOptions, resumed?: { original: RegistryEntry<Zone> | undefined }): Promise<ClaimResult> {
+  const name = request.zone.name;
   return withRegistryLock(
     host,
     root,
     async () => {
       const snapshot = await readRegistry(host, root, { pools: [request.pool], zones: true }, options);
-      const plan = poolPlan(snapshot, root, request.pool);
-      const own = ownFile(snapshot, name);
-      const families = request.families ?? plan.families.map((f) => f.family);
-      const holdings = holdingsOf(snapshot.zones.values(), name);
-      assertNoBrokenHolder(plan, snapshot.broken);
-
-      const requested = new Map<IpFamily, bigint>();
-      for (const text of request.requested ?? []) {
-        const r = checkRequested(plan, text, holdings, name);
-        if (requested.has(r.family)) {
-          throw new ZmgrError("zmgr::pool::invalid-address", `two IPv${r.family} addresses requested for zone ${name}`, { help: "request at most one address per family", details: { zone: name } });
-        }
-        requested.set(r.family, r.value);
+      let decided: ReturnType<typeof decideClaim>;
+      try {
+        decided = decideClaim(snapshot, root, request);
+      } catch (err) {
+        // A resumed claim whose requested address another file now holds: take our attempt's write back.
+        const mine = snapshot.zones.get(name);
+        if (resumed && mine) await undoClaim(host, root, mine, resumed.original, options);
+        throw err;
       }
-      const existing = ownAddresses(own?.model, plan);
+      const { plan, own, requested, chosen } = decided;
+      const before = resumed ? resumed.original : own; // what an undo restores
       const extraTaken: bigint[] = [];
       const choose = (family: IpFamily, avoid: readonly Holding[]): bigint => {
         return allocate(plan, family, [...avoid.map((h) => h.value), ...extraTaken]);
       };
-      const chosen = new Map<IpFamily, bigint>();
-      for (const family of families) {
-        chosen.set(family, requested.get(family) ?? existing.get(family) ?? choose(family, holdings));
-      }
 
-      const rel = relativePath("zone", name);
-      const file = absolutePath(root, rel);
+      const file = absolutePath(root, relativePath("zone", name));
       let written = await writeClaim(host, root, request, plan, chosen, own, options);
       const attempts = options.maxAttempts ?? 5;
       for (let attempt = 1; ; attempt++) {
@@ -147,7 +203,7 @@ export async function claimAddress(host: Host, root: string, request: ClaimReque
         const [family, value] = collisions[0]!;
         const holder = others.find((h) => h.family === family && h.value === value)!;
         if (requested.get(family) === value || attempt >= attempts) {
-          await undoClaim(host, root, written, own, options);
+          await undoClaim(host, root, written, before, options);
           const address = interfaceAddress(plan, family, value);
           throw new ZmgrError(
             "zmgr::pool::address-taken",

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { ZmgrError } from "../errors";
 import { commandFailed } from "../transport/checked";
-import type { Host } from "../transport/host";
+import { runBatch, type BatchResult, type BatchStep } from "../transport/batch";
+import type { Host, RunOptions, RunResult } from "../transport/host";
 import { absolutePath, checkRoot, LOCK_DIR } from "./paths";
 
 /** Where lock warnings go (a stale lock broken, a lock lost while held). */
@@ -51,6 +52,11 @@ export interface RegistryLock {
   readonly token: string;
   /** Releases the lock if it is still ours; warns when someone broke it meanwhile. */
   release(): Promise<void>;
+  /**
+   * The release as the last step of a batch (it runs even when earlier steps stopped): pass the
+   * step's result to `released`. After this, `release()` does nothing.
+   */
+  releaseStep(): { step: BatchStep; released(result: RunResult | undefined): Promise<void> };
 }
 
 /**
@@ -179,16 +185,52 @@ export async function acquireRegistryLock(host: Host, root: string, options: Loc
 
 function heldLock(host: Host, root: string, token: string, logger: LockLogger): RegistryLock {
   let released = false;
-  return {
+  const argv = ["/bin/sh", "-c", RELEASE_SCRIPT, "sh", root, token];
+  const report = (result: RunResult) => {
+    if (result.exitCode === 3) logger.warn(`the registry lock ${absolutePath(root, LOCK_DIR)} was broken by another process while this one held it`);
+    else if (result.exitCode !== 0) logger.warn(`could not release the registry lock ${absolutePath(root, LOCK_DIR)}: ${result.stderr.trim()}`);
+  };
+  const lock: RegistryLock = {
     token,
     async release() {
       if (released) return;
       released = true;
-      const result = await host.run(["/bin/sh", "-c", RELEASE_SCRIPT, "sh", root, token]);
-      if (result.exitCode === 3) logger.warn(`the registry lock ${absolutePath(root, LOCK_DIR)} was broken by another process while this one held it`);
-      else if (result.exitCode !== 0) logger.warn(`could not release the registry lock ${absolutePath(root, LOCK_DIR)}: ${result.stderr.trim()}`);
+      report(await host.run(argv));
+    },
+    releaseStep() {
+      released = true;
+      return {
+        step: { argv, always: true, onFailure: "continue" },
+        released: async (result) => {
+          if (result) report(result);
+          else report(await host.run(argv)); // the batch died before reaching it
+        },
+      };
     },
   };
+  return lock;
+}
+
+/**
+ * Takes the lock and runs `steps` right after it in the same round trip, when the lock is free
+ * (the common case: one round trip instead of two). When it is busy, waits like
+ * {@link acquireRegistryLock} and then runs `steps` in a second round trip. The steps' results
+ * are only meaningful under the lock, which is held when this returns.
+ */
+export async function acquireRegistryLockWith(host: Host, root: string, steps: readonly BatchStep[], options: LockOptions = {}, run: RunOptions = {}): Promise<{ lock: RegistryLock; results: BatchResult }> {
+  checkRoot(root);
+  const token = randomBytes(12).toString("hex");
+  const label = oneLine(options.label ?? "pulumi-zmgr");
+  const attempt: BatchStep = { argv: ["/bin/sh", "-c", ACQUIRE_SCRIPT, "sh", root, token, label, oneLine(hostname()), String(process.pid)] };
+  const first = await runBatch(host, [attempt, ...steps], run);
+  if (first[0]?.exitCode === 0) return { lock: heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }), results: first.slice(1) };
+  const lock = await acquireRegistryLock(host, root, options);
+  try {
+    return { lock, results: await runBatch(host, steps, run) };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }
 
 /**

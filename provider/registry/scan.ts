@@ -3,7 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { ZmgrError } from "../errors";
 import { runChecked } from "../transport/checked";
-import type { Host } from "../transport/host";
+import type { BatchStep } from "../transport/batch";
+import type { Host, RunResult } from "../transport/host";
 import { checkRoot } from "./paths";
 
 /** Default per-file size limit: 256 KiB (a zone file is a few hundred bytes). */
@@ -91,6 +92,12 @@ export interface ScanOptions {
 
 /** Reads the requested files and directories under `root` on `host` with one command. */
 export async function scanRegistry(host: Host, root: string, request: ScanRequest, options: ScanOptions = {}): Promise<ScannedFile[]> {
+  const scan = scanStep(root, request, options);
+  return scan.parse(await runChecked(host, scan.step.argv));
+}
+
+/** The scan as one step of a batch (see transport/batch.ts), and how to read its result. */
+export function scanStep(root: string, request: ScanRequest, options: ScanOptions = {}): { step: BatchStep; parse(result: RunResult | undefined): ScannedFile[] } {
   checkRoot(root);
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const items = [...(request.files ?? []).map((f) => `f:${f}`), ...(request.dirs ?? []).map((d) => `d:${d}`)];
@@ -100,8 +107,19 @@ export async function scanRegistry(host: Host, root: string, request: ScanReques
     }
   }
   const marker = `@@zmgr-${randomBytes(16).toString("hex")}`;
-  const result = await runChecked(host, ["/bin/sh", "-c", SCAN_SCRIPT, "sh", marker, String(max), root.replace(/\/+$/, "") || "/", ...items]);
-  return parseScanOutput(result.stdout, marker, root);
+  const argv = ["/bin/sh", "-c", SCAN_SCRIPT, "sh", marker, String(max), root.replace(/\/+$/, "") || "/", ...items];
+  return {
+    step: { argv },
+    parse: (result) => {
+      if (!result || result.exitCode !== 0) {
+        throw new ZmgrError("zmgr::registry::read", `reading the registry under ${root} failed${result ? ` (exit code ${result.exitCode}): ${result.stderr.trim()}` : ": the command did not run"}`, {
+          help: "check that the registry root is readable by the login (or use pfexec/sudo)",
+          details: { root },
+        });
+      }
+      return parseScanOutput(result.stdout, marker, root);
+    },
+  };
 }
 
 /** Splits the framed output of the scan script. Exported for tests. */

@@ -1,12 +1,13 @@
 // Typed read and write of registry files on a host: one round trip to read any selection, read-modify-write edits that check nothing changed underneath.
 
 import { hasCode, ZmgrError } from "../errors";
-import type { Host } from "../transport/host";
+import type { BatchStep } from "../transport/batch";
+import type { Host, RunResult } from "../transport/host";
 import { decodeFile, encodeFile, type ParsedFile } from "./codec";
 import { notFoundError, oversizeError, unreadableError } from "./file-errors";
 import type { Config, KindModels, Pool, Publisher, Template, Zone } from "./models";
 import { absolutePath, CONFIG_FILE, KIND_DIRS, relativePath, type NamedKind, type RegistryKind } from "./paths";
-import { DEFAULT_MAX_FILE_BYTES, scanRegistry, type ScannedFile } from "./scan";
+import { DEFAULT_MAX_FILE_BYTES, scanRegistry, scanStep, type ScannedFile, type ScanRequest } from "./scan";
 import { SCHEMAS } from "./schema";
 import { conflictError, deleteRegistryFile, writeRegistryFile } from "./write";
 
@@ -125,6 +126,12 @@ export function decodeScan(root: string, files: readonly ScannedFile[], options:
  * host, whatever the number of files). Broken files are listed in `broken`, never thrown.
  */
 export async function readRegistry(host: Host, root: string, selection: RegistrySelection = ALL, options: RegistryOptions = {}): Promise<RegistrySnapshot> {
+  const scanned = await scanRegistry(host, root, selectionRequest(selection), options);
+  return decodeScan(root, scanned, options);
+}
+
+/** The files and directories a selection reads. */
+export function selectionRequest(selection: RegistrySelection): ScanRequest {
   const files: string[] = [];
   const dirs: string[] = [];
   if (selection.config) files.push(CONFIG_FILE);
@@ -133,8 +140,13 @@ export async function readRegistry(host: Host, root: string, selection: Registry
     if (sel === true) dirs.push(KIND_DIRS[kind]);
     else if (Array.isArray(sel)) files.push(...sel.map((n) => relativePath(kind, n)));
   }
-  const scanned = await scanRegistry(host, root, { files, dirs }, options);
-  return decodeScan(root, scanned, options);
+  return { files, dirs };
+}
+
+/** A registry read as one step of a batch, and how to decode its result into a snapshot. */
+export function readStep(root: string, selection: RegistrySelection, options: RegistryOptions = {}): { step: BatchStep; decode(result: RunResult | undefined): RegistrySnapshot } {
+  const scan = scanStep(root, selectionRequest(selection), options);
+  return { step: scan.step, decode: (result) => decodeScan(root, scan.parse(result), options) };
 }
 
 /** Reads one file: the entry, undefined when it does not exist, or throws its error (parse, schema, oversize, unreadable). */

@@ -2,7 +2,8 @@
 
 import { ZmgrError } from "../errors";
 import { commandFailed } from "../transport/checked";
-import type { Host } from "../transport/host";
+import type { BatchStep } from "../transport/batch";
+import type { Host, RunResult } from "../transport/host";
 import { posixCksum } from "./cksum";
 import { absolutePath, checkRoot } from "./paths";
 
@@ -79,14 +80,28 @@ function writeFailed(host: Host, argv: readonly string[], result: { stdout: stri
 
 /** Writes `text` to `root/rel` atomically, checking `expect` first. Throws `zmgr::registry::conflict` or `zmgr::registry::write`. */
 export async function writeRegistryFile(host: Host, root: string, rel: string, text: string, expect: WriteExpectation): Promise<void> {
+  const write = writeStep(host, root, rel, expect);
+  write.check(await host.run(write.step.argv, { stdin: text }));
+}
+
+/**
+ * The write as one step of a batch that takes `text` as its stdin (see transport/batch.ts);
+ * `check` throws `zmgr::registry::conflict` or `zmgr::registry::write` for its result.
+ */
+export function writeStep(host: Host, root: string, rel: string, expect: WriteExpectation): { step: BatchStep; check(result: RunResult | undefined): void } {
   checkRoot(root);
   const path = absolutePath(root, rel);
   const mode = expect === "absent" ? "create" : expect === "any" ? "force" : "replace";
   const want = typeof expect === "object" ? (expect.text === undefined ? "absent" : posixCksum(expect.text)) : "";
   const argv = ["/bin/sh", "-c", WRITE_SCRIPT, "sh", root, rel, mode, want];
-  const result = await host.run(argv, { stdin: text });
-  if (result.exitCode === 3) throw conflictError(path, expect === "absent" ? "already exists" : "changed since it was read");
-  if (result.exitCode !== 0) throw writeFailed(host, argv, result, path);
+  return {
+    step: { argv, stdin: true },
+    check: (result) => {
+      if (!result) throw writeFailed(host, argv, { stdout: "", stderr: "the write did not run", exitCode: -1 }, path);
+      if (result.exitCode === 3) throw conflictError(path, expect === "absent" ? "already exists" : "changed since it was read");
+      if (result.exitCode !== 0) throw writeFailed(host, argv, result, path);
+    },
+  };
 }
 
 /** Deletes `root/rel` (no error when already gone); with `expectText`, only if it still holds exactly that text. */

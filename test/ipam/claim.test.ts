@@ -1,6 +1,6 @@
 // Claims and releases through LocalHost: allocation over all zone files, static requests, the broken-file rule, claim-then-verify.
 
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { claimAddress, releaseAddress } from "../../provider/ipam/claim";
 import { savePool } from "../../provider/ipam/pool-store";
@@ -36,7 +36,7 @@ test("a claim writes the zone file with the lowest free address, under the lock,
     vnic "web0"
 }
 `);
-  expect(host.calls).toHaveLength(5); // lock, read pool + zones, create, verify read, unlock
+  expect(host.calls).toHaveLength(2); // [lock, read pool + zones], [create, verify read, unlock]
   noLock();
 });
 
@@ -124,12 +124,17 @@ describe("broken zone files", () => {
 });
 
 describe("claim-then-verify", () => {
-  /** After our zone file is created, a tool that does not lock writes `cli.kdl` with the same address. */
+  /**
+   * While we decide (after our read, before the round trip that writes our file and re-reads), a
+   * tool that does not lock writes `cli.kdl` with the same address.
+   */
   function raceWith(address: string) {
     let done = false;
-    host.after = (argv) => {
-      if (!done && argv.includes("zones/web.kdl") && (argv.includes("create") || argv.includes("replace"))) {
+    host.before = (argv) => {
+      const text = argv.join(" ");
+      if (!done && text.includes("zones/web.kdl") && /\b(create|replace)\b/.test(text)) {
         done = true;
+        mkdirSync(join(root, "zones"), { recursive: true });
         writeFileSync(join(root, "zones/cli.kdl"), zoneFile("cli", address));
       }
     };
