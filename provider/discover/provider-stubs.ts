@@ -1,0 +1,30 @@
+// The serialized `__provider` of each resource kind, for `pulumi import --file` entries: the SDK classes' stubs (see stubs/).
+
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlannedKind } from "./program-plan";
+import { serializePoolProvider } from "./stubs/pool-stub";
+import { serializePublisherProvider } from "./stubs/publisher-stub";
+import { serializeTemplateProvider } from "./stubs/template-stub";
+import { serializeZoneProvider } from "./stubs/zone-stub";
+
+const SERIALIZERS: Readonly<Record<PlannedKind, (runtime: typeof pulumi.runtime) => Promise<string>>> = {
+  zone: serializeZoneProvider,
+  pool: serializePoolProvider,
+  template: serializeTemplateProvider,
+  publisher: serializePublisherProvider,
+};
+
+/**
+ * The serialized provider of a kind, as `pulumi.dynamic.Resource` stores it in `__provider`.
+ * Needs `@pulumi/pulumi` (a peer dependency: run the tool from the Pulumi project). From an
+ * installed package the text requires this package's modules by path (`pulumi-zmgr/dist/...`),
+ * the same text the SDK class produces.
+ */
+export async function serializedProvider(kind: PlannedKind): Promise<string> {
+  return SERIALIZERS[kind](loadPulumiRuntime());
+}
+
+function loadPulumiRuntime(): typeof pulumi.runtime {
+  // Loaded on demand: @pulumi/pulumi is slow to load and only `--import-file` needs it.
+  return (require("@pulumi/pulumi") as typeof pulumi).runtime;
+}
