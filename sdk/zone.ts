@@ -131,6 +131,15 @@ export class Zone extends pulumi.dynamic.Resource {
   /** Identity of the host. */
   declare readonly hostId: pulumi.Output<string>;
 
+  /**
+   * A read-only reference to an existing zone `id` (its name on the host) that this stack does not
+   * manage: the engine reads it (address, state, brand, ...) at every update and never changes or
+   * deletes it. `args.host` defaults to the stack's host. To manage an existing zone, use `adopt`.
+   */
+  static get(name: string, id: pulumi.Input<string>, args: { readonly host?: pulumi.Input<HostArgs> } = {}, opts?: pulumi.CustomResourceOptions): Zone {
+    return new Zone(name, { name: id, template: "", host: args.host }, { ...opts, id });
+  }
+
   constructor(name: string, args: ZoneArgs, opts?: pulumi.CustomResourceOptions) {
     const template = args.template instanceof Template ? args.template : undefined;
     super(
