@@ -40,6 +40,7 @@ export async function runDiscover(options: DiscoverOptions, io: Output): Promise
       writeFileSync(options.importFile, JSON.stringify(built.file, null, 2) + "\n");
       for (const f of importFailures) io.err(`pulumi-zmgr: ${f.kind} ${f.name} left out of ${options.importFile}: ${f.error.describe()}\n`);
       io.err(`pulumi-zmgr: wrote ${options.importFile} (${built.file.resources.length} resources); run: pulumi import --file ${options.importFile} --generate-code=false --yes\n`);
+      report = await discoverHost(handle); // adopting wrote zone files: the table shows the registry as it is now
     }
     if (options.json) {
       const { registrySnapshot: _, ...rest } = report;

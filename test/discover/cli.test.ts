@@ -136,3 +136,24 @@ test("over SSH: a pinned host key or known_hosts entry works; a wrong or unknown
   expect(unknown.err).toContain(sshd.hostKeyFingerprint);
   expect(sim.log().length).toBe(before);
 }, 60_000);
+
+test("a zone whose configuration cannot be read is reported, the others still are; a host where zoneadm fails is exit 1", async () => {
+  await sim.addFault({ cmd: "zonecfg info", zone: "web", stderr: "zonecfg: could not get handle", exit: 1, repeat: true });
+  try {
+    const r = await run("discover", "--local", "--registry-root", root);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n\/\/ web +lipkg +running +- .*not adoptable\n\/\/ {5}- its configuration could not be read: `zonecfg -z web info` failed on local with exit code 1: zonecfg: could not get handle\n/);
+    expect(r.out).toMatch(/\n\/\/ vm +bhyve /);
+  } finally {
+    await sim.clearFaults();
+  }
+  await sim.addFault({ cmd: "zoneadm list", stderr: "zoneadm: permission denied", exit: 1, repeat: true });
+  try {
+    const r = await run("discover", "--local", "--registry-root", root);
+    expect(r).toMatchObject({ code: 1, out: "" });
+    expect(r.err).toMatch(/^pulumi-zmgr: listing the zones of local failed \[zmgr::discover::scan\]\nhelp: check that the host is an illumos global zone/);
+    expect(r.err).toContain("caused by: `zoneadm list -cp` failed on local with exit code 1: zoneadm: permission denied");
+  } finally {
+    await sim.clearFaults();
+  }
+});
