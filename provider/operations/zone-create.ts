@@ -1,6 +1,6 @@
 // Creates a zone: claim an address, VNIC, zonecfg, install, publishers, boot; on failure undo everything this attempt did.
 
-import { ZmgrError } from "../errors";
+import { hasCode, ZmgrError } from "../errors";
 import { claimAddress, releaseAddress } from "../ipam/claim";
 import { createVnic, deleteVnic, getVnic } from "../illumos/dladm";
 import { setPublisher } from "../illumos/pkg";
@@ -14,6 +14,9 @@ import { netPlan, readZoneRegistry, type ZoneRegistryView } from "./zone-context
 import { declaredOf, type ZoneInputs, type ZoneOutputs } from "./zone-inputs";
 import { desiredShape, ownershipOf, targetConfig, type ZoneShape } from "./zone-shape";
 import { zoneTimeouts } from "./zone-timeouts";
+
+/** Failures after which a command may or may not have taken effect on the host. */
+const UNKNOWN_OUTCOME = new Set(["zmgr::host::connection-lost", "zmgr::host::timeout", "zmgr::host::no-exit-status", "zmgr::registry::write"]);
 
 /** Thrown when a create failed and could not be fully undone: the engine records the zone as partially created. */
 export class PartialCreateError extends ZmgrError {
@@ -67,14 +70,18 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
   let addresses: readonly string[] = [];
   try {
     progress.step(`claiming an address from pool ${shape.pool}`);
-    const claim = await claimAddress(host, root, {
-      zone: { name, template: inputs.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
-      pool: shape.pool,
-      requested: inputs.address === undefined ? undefined : [inputs.address],
-      families: inputs.address === undefined ? [primaryFamily(pool.model.networks)] : undefined,
-    });
+    const claiming = () =>
+      claimAddress(host, root, {
+        zone: { name, template: inputs.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
+        pool: shape.pool,
+        requested: inputs.address === undefined ? undefined : [inputs.address],
+        families: inputs.address === undefined ? [primaryFamily(pool.model.networks)] : undefined,
+      });
+    // A claim that failed with an unknown outcome (the connection dropped) may have written the zone's file: release it too.
+    const claim = view.ownFile
+      ? await claiming()
+      : await undo.attempt(`registry file of zone ${name} (its address)`, claiming, () => releaseAddress(host, root, { zone: name }), (e) => !UNKNOWN_OUTCOME.has((e as ZmgrError).code));
     addresses = claim.addresses;
-    if (!view.ownFile) undo.add(`registry file ${claim.file} (address ${addresses.join(", ")})`, () => releaseAddress(host, root, { zone: name }));
 
     step = `creating VNIC ${shape.vnic} over ${pool.model.stub}`;
     const leftover = view.ownFile?.model.vnic === shape.vnic ? await getVnic(host, shape.vnic) : null;
@@ -83,14 +90,12 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
       progress.step(`reusing VNIC ${shape.vnic} recorded in the zone's registry file`);
     } else {
       progress.step(step);
-      await createVnic(host, { name: shape.vnic, over: pool.model.stub });
-      undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
+      await undo.attempt(`VNIC ${shape.vnic}`, () => createVnic(host, { name: shape.vnic, over: pool.model.stub }), () => deleteVnic(host, shape.vnic), (e) => hasCode(e, "zmgr::dladm::exists"));
     }
 
     step = "configuring the zone (zonecfg)";
     const config = targetConfig(name, shape, netPlan(pool.model, addresses), undefined, ownershipOf(inputs));
-    await createZoneConfig(host, config);
-    undo.add("zone configuration", () => deleteZoneConfig(host, name));
+    await undo.attempt("zone configuration", () => createZoneConfig(host, config), () => deleteZoneConfig(host, name), (e) => hasCode(e, "zmgr::zone::exists"));
 
     step = "installing the zone (zoneadm install)";
     progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
@@ -113,8 +118,7 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
     if (shape.state === "running") {
       step = "booting the zone";
       progress.step(step);
-      await bootZone(host, name, { timeoutMs: timeouts.boot });
-      undo.add("running zone", () => haltZone(host, name, { timeoutMs: timeouts.halt }));
+      await undo.attempt("running zone", () => bootZone(host, name, { timeoutMs: timeouts.boot }), () => haltZone(host, name, { timeoutMs: timeouts.halt }));
     }
     const entry = await getZone(host, name);
     progress.step(`created (${entry?.state ?? "unknown state"}, ${addresses.join(", ")})`);
