@@ -1,6 +1,6 @@
 // dladm: parsable output, link/VNIC/etherstub queries, VNIC and etherstub create/delete, all as argv.
 
-import type { Host } from "../transport/host";
+import type { Host, RunResult } from "../transport/host";
 import { commandError, failedWith, type ErrorRule } from "./command-error";
 import { assertValid, checkLinkName, checkMacAddress, checkVlanId, type InputFailure } from "./names";
 import { splitParsable } from "./parsable";
@@ -153,13 +153,24 @@ export function validateVnicSpec(spec: VnicSpec): InputFailure[] {
 
 /** `dladm create-vnic [-t] -l OVER [-m MAC] [-v VID] NAME`. */
 export async function createVnic(host: Host, spec: VnicSpec): Promise<void> {
+  const argv = createVnicArgv(spec);
+  checkDladm(host, argv, await host.run(argv));
+}
+
+/** The argv of {@link createVnic} (the spec checked). */
+export function createVnicArgv(spec: VnicSpec): string[] {
   assertValid(validateVnicSpec(spec));
   const argv = ["dladm", "create-vnic", ...(spec.temporary ? ["-t"] : []), "-l", spec.over];
   if (spec.macAddress !== undefined) argv.push("-m", spec.macAddress);
   if (spec.vlanId !== undefined) argv.push("-v", String(spec.vlanId));
   argv.push(spec.name);
-  const result = await host.run(argv);
+  return argv;
+}
+
+/** Throws the mapped error when a dladm command (run alone or in a batch) failed. */
+export function checkDladm(host: Host, argv: readonly string[], result: RunResult): RunResult {
   if (result.exitCode !== 0) throw commandError(host, argv, result, DLADM_ERRORS);
+  return result;
 }
 
 /** `dladm delete-vnic NAME`. Resolves false when there was no such link (nothing to do). */

@@ -98,8 +98,12 @@ function rootArgs(root: string | undefined): string[] {
 }
 
 async function pkg(host: Host, argv: string[]): Promise<RunResult> {
-  const result = await host.run(argv);
-  if (result.exitCode !== 0 && result.exitCode !== 4) throw commandError(host, argv, result, PKG_ERRORS); // 4: nothing to do
+  return checkPkg(host, argv, await host.run(argv));
+}
+
+/** Throws the mapped error when a pkg command (run alone or in a batch) failed; exit 4 (nothing to do) is success. */
+export function checkPkg(host: Host, argv: readonly string[], result: RunResult): RunResult {
+  if (result.exitCode !== 0 && result.exitCode !== 4) throw commandError(host, argv, result, PKG_ERRORS);
   return result;
 }
 

@@ -88,11 +88,20 @@ function zoneArg(name: string): string {
   return name;
 }
 
-async function zoneadm(host: Host, name: string, args: readonly string[], timeoutMs?: number): Promise<RunResult> {
-  const argv = ["zoneadm", "-z", zoneArg(name), ...args];
-  const result = await host.run(argv, timeoutMs === undefined ? {} : { timeoutMs });
+/** The argv of `zoneadm -z NAME ARGS...` (the name checked). */
+export function zoneadmArgv(name: string, args: readonly string[]): string[] {
+  return ["zoneadm", "-z", zoneArg(name), ...args];
+}
+
+/** Throws the mapped error when a zoneadm command (run alone or in a batch) failed. */
+export function checkZoneadm(host: Host, argv: readonly string[], result: RunResult): RunResult {
   if (result.exitCode !== 0) throw commandError(host, argv, result, ZONEADM_ERRORS);
   return result;
+}
+
+async function zoneadm(host: Host, name: string, args: readonly string[], timeoutMs?: number): Promise<RunResult> {
+  const argv = zoneadmArgv(name, args);
+  return checkZoneadm(host, argv, await host.run(argv, timeoutMs === undefined ? {} : { timeoutMs }));
 }
 
 /** Options of {@link listZones}. */
@@ -112,8 +121,12 @@ export async function listZones(host: Host, options: ListZonesOptions = {}): Pro
 
 /** One zone (`zoneadm -z NAME list -p`), or null when no such zone is configured. */
 export async function getZone(host: Host, name: string): Promise<ZoneListEntry | null> {
-  const argv = ["zoneadm", "-z", zoneArg(name), "list", "-p"];
-  const result = await host.run(argv);
+  const argv = zoneadmArgv(name, ["list", "-p"]);
+  return zoneFromList(host, argv, name, await host.run(argv));
+}
+
+/** The zone in a `zoneadm -z NAME list -p` result (run alone or in a batch), null when not configured. */
+export function zoneFromList(host: Host, argv: readonly string[], name: string, result: RunResult): ZoneListEntry | null {
   if (failedWith(result, /No such zone configured/)) return null;
   if (result.exitCode !== 0) throw commandError(host, argv, result, ZONEADM_ERRORS);
   const zones = parseZoneadmList(result.stdout);

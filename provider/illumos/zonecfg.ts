@@ -72,8 +72,17 @@ export async function exportZoneConfig(host: Host, name: string): Promise<ZoneCo
  * and also when zonecfg exited 0 but printed errors (`zmgr::zonecfg::partial`).
  */
 export async function applyZonecfgScript(host: Host, name: string, script: string): Promise<RunResult> {
-  const argv = ["zonecfg", "-z", zoneArg(name), "-f", "-"];
-  const result = await host.run(argv, { stdin: script });
+  const argv = zonecfgScriptArgv(name);
+  return checkZonecfgScript(host, argv, await host.run(argv, { stdin: script }), script);
+}
+
+/** The argv of {@link applyZonecfgScript}: `zonecfg -z NAME -f -` (the script goes on stdin). */
+export function zonecfgScriptArgv(name: string): string[] {
+  return ["zonecfg", "-z", zoneArg(name), "-f", "-"];
+}
+
+/** Throws when a zonecfg script run (alone or in a batch) failed, also when it exited 0 having refused part of the script. */
+export function checkZonecfgScript(host: Host, argv: readonly string[], result: RunResult, script: string): RunResult {
   const options = { details: { script, ...scriptLine(result, script) }, focus: firstZonecfgError };
   if (result.exitCode !== 0) throw commandError(host, argv, result, ZONECFG_ERRORS, options);
   // Some zonecfg errors (an invalid rctl value, ...) do not count as errors: the command exits 0

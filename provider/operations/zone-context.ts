@@ -5,7 +5,9 @@ import { formatIp, parseInterface } from "../ipam/address";
 import { planPool, type PoolPlan } from "../ipam/pool-plan";
 import type { Pool, Publisher, Zone } from "../registry/models";
 import { absolutePath, relativePath } from "../registry/paths";
-import { readRegistry, type RegistryEntry, type RegistrySnapshot } from "../registry/store";
+import { readStep, type RegistryEntry, type RegistrySnapshot } from "../registry/store";
+import { runBatch, type BatchStep } from "../transport/batch";
+import type { RunResult } from "../transport/host";
 import type { HostHandle } from "./host-spec";
 import { normalTemplateSpec, type TemplateSpec } from "./template-inputs";
 import type { NetPlan } from "./zone-shape";
@@ -42,8 +44,18 @@ export interface ZoneRegistryRequest {
  * the file path and what to create) or the broken file's own parse/schema error.
  */
 export async function readZoneRegistry(handle: HostHandle, request: ZoneRegistryRequest): Promise<ZoneRegistryView> {
-  const { host, root } = handle;
-  const snapshot = await readRegistry(host, root, { templates: [request.template], pools: true, publishers: true, zones: [request.zone] });
+  const read = zoneRegistryStep(handle, request);
+  return read.view(await runBatch(handle.host, [read.step]).then((r) => r[0]));
+}
+
+/** The registry read of {@link readZoneRegistry} as one step of a batch, and how to turn its result into the view. */
+export function zoneRegistryStep(handle: HostHandle, request: ZoneRegistryRequest): { step: BatchStep; view(result: RunResult | undefined): ZoneRegistryView } {
+  const read = readStep(handle.root, { templates: [request.template], pools: true, publishers: true, zones: [request.zone] });
+  return { step: read.step, view: (result) => zoneRegistryView(read.decode(result), handle.root, request) };
+}
+
+/** The view of a snapshot: checks that what the zone needs is there and readable. */
+export function zoneRegistryView(snapshot: RegistrySnapshot, root: string, request: ZoneRegistryRequest): ZoneRegistryView {
   const broken = (kind: string, name: string | undefined) => snapshot.broken.find((b) => b.kind === kind && b.name === name);
   const fileTemplate = snapshot.templates.get(request.template)?.model;
   if (!request.templateSpec && !fileTemplate) {

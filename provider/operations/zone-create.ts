@@ -2,21 +2,30 @@
 
 import { hasCode, ZmgrError } from "../errors";
 import { claimAddress, releaseAddress } from "../ipam/claim";
-import { createVnic, deleteVnic, getVnic } from "../illumos/dladm";
-import { setPublisher } from "../illumos/pkg";
-import { bootZone, getZone, haltZone, installZone, uninstallZone } from "../illumos/zoneadm";
-import { createZoneConfig, deleteZoneConfig } from "../illumos/zonecfg";
+import { checkDladm, createVnicArgv, deleteVnic } from "../illumos/dladm";
+import { checkPkg, setPublisherArgv } from "../illumos/pkg";
+import { checkZoneadm, haltZone, installZone, uninstallZone, zoneadmArgv, zoneFromList } from "../illumos/zoneadm";
+import { checkZonecfgScript, deleteZoneConfig, zonecfgScriptArgv } from "../illumos/zonecfg";
+import { buildCreateScript } from "../illumos/zonecfg-script";
+import { runBatch } from "../transport/batch";
+import type { RunResult } from "../transport/host";
 import { resolveHost } from "./default-host";
 import { connect, type HostHandle } from "./host-spec";
 import { progressFor, type Progress } from "./progress";
 import { describeUndoFailures, Rollback } from "./rollback";
-import { netPlan, readZoneRegistry, type ZoneRegistryView } from "./zone-context";
+import { defaultVnicName } from "./zone-check";
+import { netPlan, zoneRegistryStep, type ZoneRegistryView } from "./zone-context";
 import { declaredOf, type ZoneInputs, type ZoneOutputs } from "./zone-inputs";
 import { desiredShape, ownershipOf, targetConfig, type ZoneShape } from "./zone-shape";
 import { zoneTimeouts } from "./zone-timeouts";
 
 /** Failures after which a command may or may not have taken effect on the host. */
-const UNKNOWN_OUTCOME = new Set(["zmgr::host::connection-lost", "zmgr::host::timeout", "zmgr::host::no-exit-status", "zmgr::registry::write"]);
+const UNKNOWN_OUTCOME = new Set(["zmgr::host::connection-lost", "zmgr::host::timeout", "zmgr::host::no-exit-status", "zmgr::registry::write", "zmgr::host::batch"]);
+
+/** True when `error` leaves it open whether the command took effect. */
+function unknownOutcome(error: unknown): boolean {
+  return ZmgrError.isInstance(error) && UNKNOWN_OUTCOME.has(error.code);
+}
 
 /** Thrown when a create failed and could not be fully undone: the engine records the zone as partially created. */
 export class PartialCreateError extends ZmgrError {
@@ -39,28 +48,41 @@ export class PartialCreateError extends ZmgrError {
   }
 }
 
-/** Creates the zone described by `inputs` on its host and returns its outputs. */
+/**
+ * Creates the zone described by `inputs` on its host and returns its outputs, in six round trips:
+ * [registry read, zone state, VNIC state], the address claim (two), [VNIC, zonecfg], install,
+ * [publishers, boot, zone state].
+ */
 export async function createZone(inputs: ZoneInputs, progress: Progress = progressFor("zone", inputs.name)): Promise<ZoneOutputs> {
   const handle = connect(resolveHost(inputs.host));
-  const view = await readZoneRegistry(handle, { zone: inputs.name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool });
+  const { host } = handle;
+  const name = inputs.name;
+  const vnic = inputs.vnic ?? defaultVnicName(name);
+  const registry = zoneRegistryStep(handle, { zone: name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool });
+  const list = zoneadmArgv(name, ["list", "-p"]);
+  const showVnic = ["dladm", "show-vnic", "-p", "-o", "link,over", vnic];
+  const r = await runBatch(host, [registry.step, { argv: list, onFailure: "continue" }, { argv: showVnic, onFailure: "continue" }]);
+  const view = registry.view(r[0]);
   const shape = desiredShape(inputs, view.template);
   if (!view.pool) {
-    throw new ZmgrError("zmgr::zone::no-pool", `zone ${inputs.name} has no pool: neither its inputs nor template ${JSON.stringify(inputs.template)} name one`, {
+    throw new ZmgrError("zmgr::zone::no-pool", `zone ${name} has no pool: neither its inputs nor template ${JSON.stringify(inputs.template)} name one`, {
       help: "set `pool` on the zone or on its template",
     });
   }
-  const existing = await getZone(handle.host, inputs.name);
+  const existing = zoneFromList(host, list, name, r[1]!);
   if (existing) {
-    throw new ZmgrError("zmgr::zone::exists", `zone ${inputs.name} already exists on ${handle.host.label} (state ${existing.state})`, {
-      help: "set `adopt: true` to take over the existing zone (it must match the inputs), or pick another name",
-      details: { zone: inputs.name, state: existing.state },
+    throw new ZmgrError("zmgr::zone::exists", `zone ${name} already exists on ${host.label} (state ${existing.state})`, {
+      help: "set `adopt: true` to take over the existing zone (it must match), or pick another name",
+      details: { zone: name, state: existing.state },
     });
   }
   if (view.ownFile) progress.step(`reusing the existing registry file ${view.ownFile.path} (no zone of that name exists)`);
-  return build(inputs, handle, view, shape, progress);
+  // A VNIC the zone's own registry file records, over the pool's stub: a leftover of this zone, reused.
+  const leftover = view.ownFile?.model.vnic === vnic && r[2]?.exitCode === 0 && r[2].stdout.trim() === `${vnic}:${view.pool.model.stub}`;
+  return build(inputs, handle, view, shape, leftover, progress);
 }
 
-async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryView, shape: ZoneShape, progress: Progress): Promise<ZoneOutputs> {
+async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryView, shape: ZoneShape, leftoverVnic: boolean, progress: Progress): Promise<ZoneOutputs> {
   const { host, root } = handle;
   const name = inputs.name;
   const pool = view.pool!;
@@ -70,32 +92,40 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
   let addresses: readonly string[] = [];
   try {
     progress.step(`claiming an address from pool ${shape.pool}`);
-    const claiming = () =>
-      claimAddress(host, root, {
-        zone: { name, template: inputs.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
-        pool: shape.pool,
-        requested: inputs.address === undefined ? undefined : [inputs.address],
-        families: inputs.address === undefined ? [primaryFamily(pool.model.networks)] : undefined,
-      });
-    // A claim that failed with an unknown outcome (the connection dropped) may have written the zone's file: release it too.
+    const claimRequest = {
+      zone: { name, template: inputs.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
+      pool: shape.pool,
+      requested: inputs.address === undefined ? undefined : [inputs.address],
+      families: inputs.address === undefined ? [primaryFamily(pool.model.networks)] : undefined,
+    };
+    // A claim that failed may still have written the file (the connection dropped after the write):
+    // release it then too, unless the failure proves the file is someone else's (a conflict).
     const claim = view.ownFile
-      ? await claiming()
-      : await undo.attempt(`registry file of zone ${name} (its address)`, claiming, () => releaseAddress(host, root, { zone: name }), (e) => !UNKNOWN_OUTCOME.has((e as ZmgrError).code));
+      ? await claimAddress(host, root, claimRequest)
+      : await undo.attempt(`registry file of zone ${name}`, () => claimAddress(host, root, claimRequest), () => releaseAddress(host, root, { zone: name }), (e) => hasCode(e, "zmgr::registry::conflict") || !unknownOutcome(e));
     addresses = claim.addresses;
 
-    step = `creating VNIC ${shape.vnic} over ${pool.model.stub}`;
-    const leftover = view.ownFile?.model.vnic === shape.vnic ? await getVnic(host, shape.vnic) : null;
-    if (leftover && leftover.over === pool.model.stub) {
-      // The zone's own registry file records this VNIC: a leftover of the same zone (deleted out of band), reused as is.
-      progress.step(`reusing VNIC ${shape.vnic} recorded in the zone's registry file`);
-    } else {
-      progress.step(step);
-      await undo.attempt(`VNIC ${shape.vnic}`, () => createVnic(host, { name: shape.vnic, over: pool.model.stub }), () => deleteVnic(host, shape.vnic), (e) => hasCode(e, "zmgr::dladm::exists"));
+    // The VNIC and the whole configuration in one round trip; each undone only if it succeeded.
+    const vnicArgv = createVnicArgv({ name: shape.vnic, over: pool.model.stub });
+    const script = buildCreateScript(targetConfig(name, shape, netPlan(pool.model, addresses), undefined, ownershipOf(inputs)));
+    const cfgArgv = zonecfgScriptArgv(name);
+    progress.step(leftoverVnic ? `reusing VNIC ${shape.vnic} recorded in the zone's registry file; configuring the zone` : `creating VNIC ${shape.vnic} over ${pool.model.stub} and configuring the zone`);
+    const configured = await runBatch(host, [...(leftoverVnic ? [] : [{ argv: vnicArgv }]), { argv: cfgArgv, stdin: true }], { stdin: script }).catch((e: unknown) => {
+      // Died mid-way: either may exist now. Neither existed before (checked above), so both undos are safe.
+      if (unknownOutcome(e)) {
+        if (!leftoverVnic) undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
+        undo.add("zone configuration", () => deleteZoneConfig(host, name));
+      }
+      throw e;
+    });
+    if (!leftoverVnic) {
+      step = `creating VNIC ${shape.vnic} over ${pool.model.stub}`;
+      checkDladm(host, vnicArgv, configured[0]!);
+      undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
     }
-
     step = "configuring the zone (zonecfg)";
-    const config = targetConfig(name, shape, netPlan(pool.model, addresses), undefined, ownershipOf(inputs));
-    await undo.attempt("zone configuration", () => createZoneConfig(host, config), () => deleteZoneConfig(host, name), (e) => hasCode(e, "zmgr::zone::exists"));
+    checkZonecfgScript(host, cfgArgv, ran(configured[configured.length - 1]), script);
+    undo.add("zone configuration", () => deleteZoneConfig(host, name));
 
     step = "installing the zone (zoneadm install)";
     progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
@@ -109,18 +139,26 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
     });
     progress.step(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
 
-    for (const publisher of view.publishers) {
-      step = `setting publisher ${publisher.name} in the zone image`;
-      progress.step(step);
-      await setPublisher(host, { name: publisher.name, origins: publisher.origins, mirrors: publisher.mirrors, replace: true }, `${shape.zonepath}/root`);
-    }
-
-    if (shape.state === "running") {
+    // Publishers in the image, boot, and the zone's state: one round trip.
+    const pubs = view.publishers.map((p) => ({ p, argv: setPublisherArgv({ name: p.name, origins: p.origins, mirrors: p.mirrors, replace: true }, `${shape.zonepath}/root`) }));
+    const boot = shape.state === "running" ? zoneadmArgv(name, ["boot"]) : undefined;
+    const list = zoneadmArgv(name, ["list", "-p"]);
+    if (pubs.length || boot) progress.step([pubs.length ? `setting publishers ${pubs.map((x) => x.p.name).join(", ")}` : "", boot ? "booting" : ""].filter(Boolean).join(", then "));
+    const finish = await runBatch(host, [...pubs.map((x) => ({ argv: x.argv })), ...(boot ? [{ argv: boot }] : []), { argv: list, always: true, onFailure: "continue" as const }], { timeoutMs: timeouts.boot }).catch((e: unknown) => {
+      if (boot && unknownOutcome(e)) undo.add("running zone", () => haltZone(host, name, { timeoutMs: timeouts.halt })); // it may have booted
+      throw e;
+    });
+    pubs.forEach((x, i) => {
+      step = `setting publisher ${x.p.name} in the zone image`;
+      checkPkg(host, x.argv, ran(finish[i]));
+    });
+    if (boot) {
       step = "booting the zone";
-      progress.step(step);
-      await undo.attempt("running zone", () => bootZone(host, name, { timeoutMs: timeouts.boot }), () => haltZone(host, name, { timeoutMs: timeouts.halt }));
+      checkZoneadm(host, boot, ran(finish[pubs.length]));
+      undo.add("running zone", () => haltZone(host, name, { timeoutMs: timeouts.halt }));
     }
-    const entry = await getZone(host, name);
+    const last = finish[finish.length - 1];
+    const entry = last ? zoneFromList(host, list, name, last) : null;
     progress.step(`created (${entry?.state ?? "unknown state"}, ${addresses.join(", ")})`);
     return outputs(inputs, handle, view, shape, addresses, entry?.state ?? "unknown", entry?.uuid ?? "");
   } catch (error) {
@@ -143,6 +181,11 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
       error,
     );
   }
+}
+
+/** A batch step's result; a step skipped because an earlier one failed cannot be here (that one threw first). */
+function ran(result: RunResult | undefined): RunResult {
+  return result ?? { stdout: "", stderr: "the command did not run", exitCode: -1 };
 }
 
 /** The family a zone claims from a pool: IPv4 when the pool has it, else IPv6. */

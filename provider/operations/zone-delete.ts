@@ -1,9 +1,13 @@
 // Deletes a zone: halt, uninstall, delete its configuration, its VNIC and its registry file; each step skipped when already done.
 
-import { releaseAddress } from "../ipam/claim";
-import { deleteVnic } from "../illumos/dladm";
-import { haltZone, uninstallZone } from "../illumos/zoneadm";
-import { deleteZoneConfig } from "../illumos/zonecfg";
+import { checkDladm } from "../illumos/dladm";
+import { checkZoneadm, zoneadmArgv } from "../illumos/zoneadm";
+import { ZONECFG_ERRORS } from "../illumos/zonecfg";
+import { commandError } from "../illumos/command-error";
+import { relativePath } from "../registry/paths";
+import { deleteStep } from "../registry/write";
+import { runBatch, type BatchStep } from "../transport/batch";
+import type { RunResult } from "../transport/host";
 import { resolveHost } from "./default-host";
 import { connect } from "./host-spec";
 import { progressFor, type Progress } from "./progress";
@@ -11,34 +15,64 @@ import type { ZoneOutputs } from "./zone-inputs";
 import { probeZones } from "./zone-probe";
 import { zoneTimeouts } from "./zone-timeouts";
 
+/** POSIX sh. Arg: the VNIC. `dladm delete-vnic`, where a VNIC that does not exist counts as deleted (so the batch goes on). */
+const DELETE_VNIC_SCRIPT = `out=$(dladm delete-vnic "$1" 2>&1); rc=$?
+case $out in *"object not found"*|*"invalid link name"*) exit 0 ;; esac
+[ -z "$out" ] || printf '%s\\n' "$out" >&2
+exit $rc`;
+
 /** Zone states in which the kernel holds the zone. */
 const KERNEL_STATES = new Set(["ready", "mounted", "running", "shutting_down", "down"]);
 
 /**
- * Deletes zone `id`. Converges from any point: a zone already halted is not halted again, one
- * already gone skips straight to the VNIC and the registry file, a missing VNIC or file is fine.
- * The registry file goes last, so the address stays held until everything else is gone.
+ * Deletes zone `id` in two round trips: a probe, then one batch of only the steps still needed
+ * (halt, `uninstall -F`, `zonecfg delete -F`, delete the VNIC, delete the registry file if it is
+ * unchanged since the probe). Converges from any point: run again after a failure, it skips what
+ * is done. The registry file goes last, so the address stays held until everything else is gone;
+ * deleting our own file needs no lock (a claimer sees the address either taken or free).
  */
 export async function deleteZone(id: string, olds: ZoneOutputs, progress: Progress = progressFor("zone", id)): Promise<void> {
   const handle = connect(resolveHost(olds.host));
   const { host, root } = handle;
   const timeouts = zoneTimeouts(olds);
   const probe = (await probeZones(handle, [id])).get(id)!;
+  if (probe.brokenFile) throw probe.brokenFile.error; // never delete a file we cannot read
   const state = probe.entry?.state;
-  if (state && KERNEL_STATES.has(state)) {
-    progress.step("halting");
-    await haltZone(host, id, { timeoutMs: timeouts.halt });
-  }
-  if (state && state !== "configured") {
-    progress.step("uninstalling (zoneadm uninstall -F)");
-    await uninstallZone(host, id, { timeoutMs: timeouts.install });
-  }
-  if (state) {
-    progress.step("deleting the configuration");
-    await deleteZoneConfig(host, id);
-  }
   const vnic = olds.vnic || probe.config?.net?.[0]?.physical;
-  if (vnic && (await deleteVnic(host, vnic))) progress.step(`deleted VNIC ${vnic}`);
-  const released = await releaseAddress(host, root, { zone: id });
-  progress.step(released.length ? `released ${released.join(", ")}` : "deleted");
+  const steps: { label: string; step: BatchStep; check(r: RunResult): void }[] = [];
+  const zoneadm = (label: string, args: string[]) => {
+    const argv = zoneadmArgv(id, args);
+    steps.push({ label, step: { argv }, check: (r) => checkZoneadm(host, argv, r) });
+  };
+  if (state && KERNEL_STATES.has(state)) zoneadm("halting", ["halt"]);
+  if (state && state !== "configured") zoneadm("uninstalling (zoneadm uninstall -F)", ["uninstall", "-F"]);
+  if (state) {
+    const argv = ["zonecfg", "-z", id, "delete", "-F"];
+    steps.push({ label: "deleting the configuration", step: { argv }, check: (r) => void (r.exitCode === 0 || failedMissing(r) || throwIt(commandError(host, argv, r, ZONECFG_ERRORS))) });
+  }
+  if (vnic) {
+    const argv = ["/bin/sh", "-c", DELETE_VNIC_SCRIPT, "sh", vnic];
+    steps.push({ label: `deleting VNIC ${vnic}`, step: { argv }, check: (r) => void checkDladm(host, ["dladm", "delete-vnic", vnic], r) });
+  }
+  if (probe.file) {
+    const del = deleteStep(host, root, relativePath("zone", id), probe.file.text);
+    steps.push({ label: `releasing ${(probe.file.model.addresses ?? []).join(", ") || "the registry file"}`, step: del.step, check: (r) => del.check(r) });
+  }
+  if (steps.length === 0) return progress.step("already gone");
+  progress.step(steps.map((s) => s.label).join(", "));
+  const results = await runBatch(host, steps.map((s) => s.step), { timeoutMs: timeouts.install + timeouts.halt });
+  steps.forEach((s, i) => {
+    const r = results[i];
+    if (r) s.check(r);
+  });
+  progress.step("deleted");
+}
+
+/** True for "not there" failures of delete commands (nothing to do). */
+function failedMissing(r: RunResult): boolean {
+  return r.exitCode !== 0 && /No such zone configured|invalid link name|object not found/.test(r.stderr + r.stdout);
+}
+
+function throwIt(e: Error): never {
+  throw e;
 }

@@ -106,10 +106,21 @@ export function writeStep(host: Host, root: string, rel: string, expect: WriteEx
 
 /** Deletes `root/rel` (no error when already gone); with `expectText`, only if it still holds exactly that text. */
 export async function deleteRegistryFile(host: Host, root: string, rel: string, expectText?: string): Promise<void> {
+  const del = deleteStep(host, root, rel, expectText);
+  del.check(await host.run(del.step.argv));
+}
+
+/** The delete as one step of a batch; `check` throws `zmgr::registry::conflict` or `zmgr::registry::write` for its result. */
+export function deleteStep(host: Host, root: string, rel: string, expectText?: string): { step: BatchStep; check(result: RunResult | undefined): void } {
   checkRoot(root);
   const path = absolutePath(root, rel);
   const argv = ["/bin/sh", "-c", DELETE_SCRIPT, "sh", root, rel, expectText === undefined ? "" : posixCksum(expectText)];
-  const result = await host.run(argv);
-  if (result.exitCode === 3) throw conflictError(path, "changed since it was read; not deleted");
-  if (result.exitCode !== 0) throw writeFailed(host, argv, result, path);
+  return {
+    step: { argv },
+    check: (result) => {
+      if (!result) throw writeFailed(host, argv, { stdout: "", stderr: "the delete did not run", exitCode: -1 }, path);
+      if (result.exitCode === 3) throw conflictError(path, "changed since it was read; not deleted");
+      if (result.exitCode !== 0) throw writeFailed(host, argv, result, path);
+    },
+  };
 }
