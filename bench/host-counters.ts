@@ -1,0 +1,89 @@
+// What a host saw, counted at the host: SSH connections and exec sessions from the sshd log, simulated tool runs from the command log.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Sshd } from "../test/harness/sshd";
+
+/** Running totals on one simulated host; subtract two snapshots with {@link diffCounters}. */
+export interface HostCounters {
+  /** TCP connections accepted by sshd (`Connection from … port N on …`). */
+  readonly connections: number;
+  /** SSH sessions that ran a command (`Starting session: command …`): one per remote round trip. */
+  readonly sessions: number;
+  /** Simulated tool runs (lines of the simulator's `log/commands.jsonl`). */
+  readonly commands: number;
+  /** Sum of the `ms` of those runs (time inside the tool, without its process start-up). */
+  readonly commandMs: number;
+  /** Simulated tool runs by tool and subcommand, e.g. `zoneadm install`. */
+  readonly byTool: Readonly<Record<string, number>>;
+}
+
+/** One line of the simulator's command log. */
+export interface LoggedCommand {
+  /** ISO time the command finished. */
+  readonly time: string;
+  /** Tool name, then arguments. */
+  readonly argv: readonly string[];
+  /** Time inside the tool in ms (null for a hung command). */
+  readonly ms: number | null;
+}
+
+/** The simulator's command log of the host at `simRoot` (empty when none yet). */
+export function commandLog(simRoot: string): LoggedCommand[] {
+  let text = "";
+  try {
+    text = readFileSync(join(simRoot, "log", "commands.jsonl"), "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as LoggedCommand);
+}
+
+/** `zoneadm -z web0 install` → `zoneadm install`: the tool and its first word that is not an option or its value. */
+export function commandKind(argv: readonly string[]): string {
+  const [tool, ...rest] = argv;
+  const takesValue = new Set(["-z", "-R", "-l", "-o", "-f", "-t"]);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (takesValue.has(a)) i++;
+    else if (!a.startsWith("-")) return `${tool} ${a}`;
+  }
+  return tool ?? "?";
+}
+
+/** Counts everything the host saw so far. */
+export function hostCounters(sshd: Sshd, simRoot: string): HostCounters {
+  const log = sshd.log();
+  const commands = commandLog(simRoot);
+  const byTool: Record<string, number> = {};
+  for (const c of commands) {
+    const k = commandKind(c.argv);
+    byTool[k] = (byTool[k] ?? 0) + 1;
+  }
+  return {
+    connections: (log.match(/^Connection from \S+ port \d+ on /gm) ?? []).length,
+    sessions: (log.match(/^Starting session: command /gm) ?? []).length,
+    commands: commands.length,
+    commandMs: commands.reduce((s, c) => s + (c.ms ?? 0), 0),
+    byTool,
+  };
+}
+
+/** What happened between two snapshots. */
+export function diffCounters(before: HostCounters, after: HostCounters): HostCounters {
+  const byTool: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.byTool)) {
+    const d = v - (before.byTool[k] ?? 0);
+    if (d) byTool[k] = d;
+  }
+  return {
+    connections: after.connections - before.connections,
+    sessions: after.sessions - before.sessions,
+    commands: after.commands - before.commands,
+    commandMs: Math.round((after.commandMs - before.commandMs) * 10) / 10,
+    byTool,
+  };
+}

@@ -1,0 +1,175 @@
+// The shape of bench/results.json, and the targets of the issue evaluated against it.
+
+import type { ScenarioResult, Side } from "./engine-scenario";
+import type { IpamResult, RegistryScanResult } from "./ipam-scan";
+import type { ProviderOverheadResult } from "./provider-overhead";
+import { round1 } from "./stats";
+
+/** Where and how the numbers were taken. */
+export interface BenchEnvironment {
+  /** CPUs seen by Node. */
+  readonly cpus: number;
+  /** CPU model. */
+  readonly cpuModel: string;
+  /** Memory, GiB. */
+  readonly memGiB: number;
+  /** Node version. */
+  readonly node: string;
+  /** `pulumi version`. */
+  readonly pulumi: string;
+  /** OpenSSH version of the sshd. */
+  readonly sshd: string;
+  /** git HEAD, with `+dirty` when the tree had changes. */
+  readonly commit: string;
+  /** 1-minute load average at start and end (other work on the machine skews timings). */
+  readonly loadavg: readonly [number, number];
+}
+
+/** What the baseline ran with. */
+export interface BaselineInfo {
+  /** Whether `pulumi-resource-command` was found. */
+  readonly available: boolean;
+  /** Its path. */
+  readonly plugin?: string;
+  /** Where it came from (scripts/bench-command-plugin.sh). */
+  readonly provenance?: string;
+}
+
+/** One target of the issue. */
+export interface TargetResult {
+  /** Short name. */
+  readonly name: string;
+  /** The target as stated. */
+  readonly target: string;
+  /** What was measured. */
+  readonly measured: string;
+  /** Met, missed, or null when not measured in this run. */
+  readonly met: boolean | null;
+}
+
+/** Output of one of the older micro benchmarks (bench/*.bench.ts), wired in as is. */
+export interface MicroBench {
+  /** File name. */
+  readonly name: string;
+  /** What it printed. */
+  readonly output: string;
+}
+
+/** bench/results.json. */
+export interface BenchResults {
+  /** ISO time the run finished. */
+  readonly generatedAt: string;
+  /** Wall time of the whole benchmark, s. */
+  readonly durationS: number;
+  /** The machine. */
+  readonly environment: BenchEnvironment;
+  /** Knobs of this run. */
+  readonly settings: {
+    readonly sizes: readonly number[];
+    readonly parallel: string;
+    readonly installDelayMs: 0;
+    readonly toolStartupMs: number;
+    readonly overheadZones: number;
+  };
+  /** The remote.Command baseline's plugin. */
+  readonly baseline: BaselineInfo;
+  /** Real CLI runs: each side at each size. */
+  readonly engine: readonly ScenarioResult[];
+  /** In-process per-zone provider overhead. */
+  readonly providerOverhead?: ProviderOverheadResult;
+  /** IPAM allocation. */
+  readonly ipam?: IpamResult;
+  /** Registry reads over SSH. */
+  readonly registryScan?: RegistryScanResult;
+  /** The older micro benchmarks' output. */
+  readonly micro: readonly MicroBench[];
+  /** The targets, evaluated. */
+  readonly targets: readonly TargetResult[];
+}
+
+/** The phase `phase` of `side` at `zones` with the CLI's default parallelism (or with `parallel`), if it ran and passed. */
+export function phaseOf(engine: readonly ScenarioResult[], side: Side, zones: number, phase: string, parallel?: number) {
+  return engine.find((s) => s.side === side && s.zones === zones && s.parallel === parallel)?.phases.find((p) => p.phase === phase && p.ok);
+}
+
+/** Evaluates the issue's targets on what was measured. */
+export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[] {
+  const sizes = [...r.settings.sizes].sort((a, b) => a - b);
+  const out: TargetResult[] = [];
+  const per = (label: (n: number) => string | undefined) => sizes.map((n) => `${label(n) ?? "–"} (N=${n})`).join(", ");
+
+  const ups = sizes.map((n) => phaseOf(r.engine, "zmgr", n, "up")?.host.connections);
+  const noChange = sizes.map((n) => phaseOf(r.engine, "zmgr", n, "up-no-change")?.host.connections);
+  out.push({
+    name: "SSH connections per host per `pulumi up`",
+    target: "1, whatever N",
+    measured: `up: ${per((n) => String(phaseOf(r.engine, "zmgr", n, "up")?.host.connections ?? "–"))}; no-change up: ${noChange.map((c) => c ?? "–").join(", ")}`,
+    met: ups.some((c) => c === undefined) ? null : ups.every((c) => c === 1) && noChange.every((c) => c === undefined || c <= 1),
+  });
+
+  const o = r.providerOverhead;
+  out.push({
+    name: "Remote commands per zone create",
+    target: "at most 6",
+    measured: o
+      ? `${o.create.sessionsPerCall} SSH round trips (${o.create.toolRunsPerCall} of them illumos tools) per create; in \`pulumi up\`: ${per((n) => {
+          const p = phaseOf(r.engine, "zmgr", n, "up");
+          return p && String(round1(p.host.sessions / n));
+        })} round trips per zone`
+      : "not measured",
+    met: o ? o.create.sessionsPerCall <= 6 : null,
+  });
+
+  const refresh = sizes.map((n) => phaseOf(r.engine, "zmgr", n, "refresh"));
+  out.push({
+    name: "Remote commands per zone on refresh",
+    target: "at most 2, fewer when batched",
+    measured: `${per((n) => {
+      const p = phaseOf(r.engine, "zmgr", n, "refresh");
+      return p && `${round1(p.host.sessions / n)} round trips, ${round1(p.host.commands / n)} tools`;
+    })} per zone`,
+    met: refresh.some((p) => !p) ? null : refresh.every((p, i) => p!.host.sessions / sizes[i]! <= 2),
+  });
+
+  const perZoneMs = refresh.map((p, i) => (p ? p.wallMs / sizes[i]! : undefined));
+  const flat = refresh.length > 1 && perZoneMs.every((v) => v !== undefined) ? perZoneMs.at(-1)! <= perZoneMs[0]! * 1.25 : null;
+  out.push({
+    name: "Refresh scaling",
+    target: "flat per zone as N grows (round trips and time)",
+    measured: `${per((n, i = sizes.indexOf(n)) => (perZoneMs[i] === undefined ? undefined : `${round1(perZoneMs[i]!)} ms`))} of \`pulumi refresh\` wall time per zone`,
+    met: flat === null ? null : flat && refresh.every((p, i) => p!.host.sessions / sizes[i]! <= refresh[0]!.host.sessions / sizes[0]!),
+  });
+
+  const big = sizes.at(-1)!;
+  const zmgrUp = phaseOf(r.engine, "zmgr", big, "up");
+  const baseUp = phaseOf(r.engine, "command", big, "up");
+  const speedup = zmgrUp && baseUp ? baseUp.wallMs / zmgrUp.wallMs : undefined;
+  out.push({
+    name: `\`pulumi up\` of ${big} zones vs remote.Command`,
+    target: "at least 3 times faster" + (big === 200 ? "" : " (stated for N=200; this run's largest N)"),
+    measured: speedup === undefined ? "baseline not run" : `${(baseUp!.wallMs / 1000).toFixed(1)} s vs ${(zmgrUp!.wallMs / 1000).toFixed(1)} s: ${speedup.toFixed(2)}×`,
+    met: speedup === undefined ? null : speedup >= 3,
+  });
+
+  out.push({
+    name: "Per-zone provider overhead (create)",
+    target: "under 30 ms median",
+    measured: o ? `${o.create.overheadMedianMs} ms median (p95 ${o.create.overheadP95Ms} ms) over ${o.zones} creates` : "not measured",
+    met: o ? o.create.overheadMedianMs < 30 : null,
+  });
+
+  out.push({
+    name: "IPAM: /16 allocation, 60,000 taken",
+    target: "under 50 ms",
+    measured: r.ipam ? `${r.ipam.fromZoneModelsMs} ms from zone models (${r.ipam.allocateMs} ms allocate alone)` : "not measured",
+    met: r.ipam ? r.ipam.fromZoneModelsMs < 50 : null,
+  });
+
+  out.push({
+    name: "Registry: 1,000 zone files over SSH",
+    target: "scan under 1 s",
+    measured: r.registryScan ? `scan ${r.registryScan.scanMs} ms, scan + parse ${r.registryScan.readMs} ms` : "not measured",
+    met: r.registryScan ? r.registryScan.scanMs < 1000 && r.registryScan.readMs < 1000 : null,
+  });
+  return out;
+}
