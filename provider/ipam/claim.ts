@@ -135,7 +135,8 @@ export async function claimAddress(host: Host, root: string, request: ClaimReque
       return { addresses: formatChosen(plan, chosen), file: path, zone: decodeFile<Zone>(SCHEMAS.zone, path, text, name).model };
     }
   } finally {
-    if (!release) await lock.release();
+    // Without the batch's result (it died, or the release step never ran) this releases on its own.
+    await (release ? release.released(undefined) : lock.release());
   }
   return claimAddressLocked(host, root, request, options, { original });
 }

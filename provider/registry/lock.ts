@@ -93,13 +93,29 @@ mv "$lock" "$lock.broken.$3" 2>/dev/null || exit 3
 rm -rf "$lock.broken.$3"
 `;
 
-/** POSIX sh. Args: root token. Removes the lock if it is ours. Exit 3: not ours (broken by someone). */
+/** POSIX sh. Args: root token. Removes the lock if it is ours. Exit 3: not ours (broken by someone). Exit 5: no lock at all. */
 const RELEASE_SCRIPT = `lock=$1/${LOCK_DIR}
+[ -d "$lock" ] || exit 5
 cur=$(sed -n 's/^token //p' "$lock/owner" 2>/dev/null)
 [ "$cur" = "$2" ] || exit 3
 rm -f "$lock/owner" "$lock/owner.tmp"
 rmdir "$lock"
 `;
+
+/** POSIX sh. Args: root token. Sets the owner file's time to now if the lock is still ours (a live holder's heartbeat). Exit 3: not ours. */
+const REFRESH_SCRIPT = `lock=$1/${LOCK_DIR}
+cur=$(sed -n 's/^token //p' "$lock/owner" 2>/dev/null)
+[ "$cur" = "$2" ] || exit 3
+now=$(date -u +%Y%m%d%H%M%S)
+sed "s/^time .*/time $now/" "$lock/owner" > "$lock/owner.tmp" && mv -f "$lock/owner.tmp" "$lock/owner"
+`;
+
+/** Failures after which a lock command may or may not have run (the connection dropped, or it was killed). */
+const UNKNOWN_OUTCOME = new Set(["zmgr::host::connection-lost", "zmgr::host::timeout", "zmgr::host::no-exit-status", "zmgr::host::batch"]);
+
+function unknownOutcome(error: unknown): boolean {
+  return ZmgrError.isInstance(error) && UNKNOWN_OUTCOME.has(error.code);
+}
 
 /** Parses the busy output: `now TIME` then the owner file's `key value` lines. */
 function parseBusy(stdout: string): { now?: string; owner: LockOwner } {
@@ -138,6 +154,15 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * with a warning. Throws `zmgr::lock::timeout` naming the holder, or `zmgr::lock::failed`.
  */
 export async function acquireRegistryLock(host: Host, root: string, options: LockOptions = {}): Promise<RegistryLock> {
+  return acquire(host, root, options, randomBytes(12).toString("hex"));
+}
+
+/**
+ * {@link acquireRegistryLock} with a given token. An attempt whose outcome is unknown (the connection
+ * dropped after the command was sent) is retried; finding the lock held with our own token then means
+ * that attempt took it, so it is ours, not someone's to wait for until it goes stale.
+ */
+async function acquire(host: Host, root: string, options: LockOptions, token: string): Promise<RegistryLock> {
   checkRoot(root);
   const timeoutMs = options.timeoutMs ?? 180_000;
   const staleMs = options.staleMs ?? 120_000;
@@ -145,15 +170,21 @@ export async function acquireRegistryLock(host: Host, root: string, options: Loc
   const logger = options.logger ?? { warn: (m: string) => console.warn(m) };
   const sleep = options.sleep ?? defaultSleep;
   const lockPath = absolutePath(root, LOCK_DIR);
-  const token = randomBytes(12).toString("hex");
   const label = oneLine(options.label ?? "pulumi-zmgr");
   const start = Date.now();
   let delay = options.initialDelayMs ?? 50;
   let ownerless: number | undefined;
+  let lost = 0;
   for (;;) {
     const argv = ["/bin/sh", "-c", ACQUIRE_SCRIPT, "sh", root, token, label, oneLine(hostname()), String(process.pid)];
-    const result = await host.run(argv);
-    if (result.exitCode === 0) return heldLock(host, root, token, logger);
+    let result: RunResult;
+    try {
+      result = await host.run(argv);
+    } catch (err) {
+      if (!unknownOutcome(err) || ++lost > 3) throw err;
+      continue; // the next command reconnects; a lock this attempt took shows our token
+    }
+    if (result.exitCode === 0) return heldLock(host, root, token, logger, staleMs);
     if (result.exitCode !== 3) {
       throw new ZmgrError("zmgr::lock::failed", `could not create the registry lock ${lockPath} on ${host.label}: ${result.stderr.trim() || `exit code ${result.exitCode}`}`, {
         help: `check that ${root} is a writable directory for the login (or use pfexec/sudo)`,
@@ -162,6 +193,7 @@ export async function acquireRegistryLock(host: Host, root: string, options: Loc
       });
     }
     const { now, owner } = parseBusy(result.stdout);
+    if (owner.token === token) return heldLock(host, root, token, logger, staleMs);
     const age = stampDiffMs(owner.time, now);
     if (owner.token) ownerless = undefined;
     else ownerless ??= Date.now();
@@ -183,27 +215,69 @@ export async function acquireRegistryLock(host: Host, root: string, options: Loc
   }
 }
 
-function heldLock(host: Host, root: string, token: string, logger: LockLogger): RegistryLock {
+/**
+ * A held lock. While held, the owner file's time is refreshed every quarter of `staleMs`, so a
+ * waiter never takes a live holder for a dead one however long it holds the lock. Releasing is
+ * retried when its outcome is unknown or it failed; a lock found gone after such an attempt was
+ * released by it.
+ */
+function heldLock(host: Host, root: string, token: string, logger: LockLogger, staleMs: number): RegistryLock {
   let released = false;
+  const lockPath = absolutePath(root, LOCK_DIR);
   const argv = ["/bin/sh", "-c", RELEASE_SCRIPT, "sh", root, token];
-  const report = (result: RunResult) => {
-    if (result.exitCode === 3) logger.warn(`the registry lock ${absolutePath(root, LOCK_DIR)} was broken by another process while this one held it`);
-    else if (result.exitCode !== 0) logger.warn(`could not release the registry lock ${absolutePath(root, LOCK_DIR)}: ${result.stderr.trim()}`);
+  let beat: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    beat = beat.then(() => host.run(["/bin/sh", "-c", REFRESH_SCRIPT, "sh", root, token]).catch(() => undefined));
+  }, Math.max(staleMs / 4, 250));
+  timer.unref();
+  /** Reports one release attempt's result; true when the lock is no longer ours. */
+  const settled = (result: RunResult, retried: boolean): boolean => {
+    if (result.exitCode === 0 || (result.exitCode === 5 && retried)) return true;
+    if (result.exitCode === 3 || result.exitCode === 5) {
+      logger.warn(`the registry lock ${lockPath} was broken by another process while this one held it`);
+      return true;
+    }
+    return false;
+  };
+  /** Releases, retrying; `first` is the result of an attempt already made, `unknown` says one may have run unseen. */
+  const releaseNow = async (first: RunResult | undefined, unknown: boolean) => {
+    let retried = unknown;
+    let last = "";
+    if (first) {
+      if (settled(first, retried)) return;
+      last = first.stderr.trim() || `exit code ${first.exitCode}`;
+      retried = true;
+    }
+    for (let attempt = 0; attempt < 3; attempt++, retried = true) {
+      try {
+        if (settled(await host.run(argv), retried)) return;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+    }
+    logger.warn(`could not release the registry lock ${lockPath}: ${last}; other runs will break it as stale after ${Math.round(staleMs / 1000)} s`);
+  };
+  const stop = async () => {
+    clearInterval(timer);
+    await beat;
   };
   const lock: RegistryLock = {
     token,
     async release() {
       if (released) return;
       released = true;
-      report(await host.run(argv));
+      await stop();
+      await releaseNow(undefined, false);
     },
     releaseStep() {
-      released = true;
+      clearInterval(timer);
       return {
         step: { argv, always: true, onFailure: "continue" },
         released: async (result) => {
-          if (result) report(result);
-          else report(await host.run(argv)); // the batch died before reaching it
+          if (released) return;
+          released = true;
+          await stop();
+          await releaseNow(result, result === undefined); // no result: the batch died, maybe after releasing
         },
       };
     },
@@ -222,9 +296,14 @@ export async function acquireRegistryLockWith(host: Host, root: string, steps: r
   const token = randomBytes(12).toString("hex");
   const label = oneLine(options.label ?? "pulumi-zmgr");
   const attempt: BatchStep = { argv: ["/bin/sh", "-c", ACQUIRE_SCRIPT, "sh", root, token, label, oneLine(hostname()), String(process.pid)] };
-  const first = await runBatch(host, [attempt, ...steps], run);
-  if (first[0]?.exitCode === 0) return { lock: heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }), results: first.slice(1) };
-  const lock = await acquireRegistryLock(host, root, options);
+  let first: BatchResult = [];
+  try {
+    first = await runBatch(host, [attempt, ...steps], run);
+  } catch (err) {
+    if (!unknownOutcome(err)) throw err; // else it may have taken the lock: acquire() below finds our token
+  }
+  if (first[0]?.exitCode === 0) return { lock: heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }, options.staleMs ?? 120_000), results: first.slice(1) };
+  const lock = await acquire(host, root, options, token);
   try {
     return { lock, results: await runBatch(host, steps, run) };
   } catch (err) {
