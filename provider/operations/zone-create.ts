@@ -98,11 +98,12 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
       requested: inputs.address === undefined ? undefined : [inputs.address],
       families: inputs.address === undefined ? [primaryFamily(pool.model.networks)] : undefined,
     };
-    // A claim that failed may still have written the file (the connection dropped after the write):
-    // release it then too, unless the failure proves the file is someone else's (a conflict).
+    // A claim that failed may still have written the file (it failed after the write: the verify read,
+    // a dropped connection): release it then too, unless the failure proves the file is someone
+    // else's (a conflict: a zone of that name being created elsewhere at the same time).
     const claim = view.ownFile
       ? await claimAddress(host, root, claimRequest)
-      : await undo.attempt(`registry file of zone ${name}`, () => claimAddress(host, root, claimRequest), () => releaseAddress(host, root, { zone: name }), (e) => hasCode(e, "zmgr::registry::conflict") || !unknownOutcome(e));
+      : await undo.attempt(`registry file of zone ${name}`, () => claimAddress(host, root, claimRequest), () => releaseAddress(host, root, { zone: name }), (e) => hasCode(e, "zmgr::registry::conflict"));
     addresses = claim.addresses;
 
     // The VNIC and the whole configuration in one round trip; each undone only if it succeeded.
@@ -118,14 +119,15 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
       }
       throw e;
     });
+    // A step that failed may have done its work first: its undo is registered then too, unless the
+    // failure proves nothing was made ("already exists": not ours).
     if (!leftoverVnic) {
       step = `creating VNIC ${shape.vnic} over ${pool.model.stub}`;
-      checkDladm(host, vnicArgv, configured[0]!);
-      undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
+      await undo.attempt(`VNIC ${shape.vnic}`, async () => checkDladm(host, vnicArgv, configured[0]!), () => deleteVnic(host, shape.vnic), alreadyExists);
     }
     step = "configuring the zone (zonecfg)";
-    checkZonecfgScript(host, cfgArgv, ran(configured[configured.length - 1]), script);
-    undo.add("zone configuration", () => deleteZoneConfig(host, name));
+    const cfgResult = configured[configured.length - 1];
+    await undo.attempt("zone configuration", async () => checkZonecfgScript(host, cfgArgv, ran(cfgResult), script), () => deleteZoneConfig(host, name), () => cfgResult === undefined);
 
     step = "installing the zone (zoneadm install)";
     progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
@@ -154,8 +156,8 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
     });
     if (boot) {
       step = "booting the zone";
-      checkZoneadm(host, boot, ran(finish[pubs.length]));
-      undo.add("running zone", () => haltZone(host, name, { timeoutMs: timeouts.halt }));
+      const booted = finish[pubs.length];
+      await undo.attempt("running zone", async () => checkZoneadm(host, boot, ran(booted)), () => haltZone(host, name, { timeoutMs: timeouts.halt }), () => booted === undefined);
     }
     const last = finish[finish.length - 1];
     const entry = last ? zoneFromList(host, list, name, last) : null;
@@ -181,6 +183,11 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
       error,
     );
   }
+}
+
+/** True for a failure that proves the object was not made by us (it already existed). */
+function alreadyExists(error: unknown): boolean {
+  return ZmgrError.isInstance(error) && /already exists/.test(error.message);
 }
 
 /** A batch step's result; a step skipped because an earlier one failed cannot be here (that one threw first). */

@@ -42,73 +42,94 @@ export async function updateZone(id: string, olds: ZoneOutputs, news: ZoneInputs
   const want = news.address ?? (olds.address || undefined);
   const held = probe.file?.model.pool === shape.pool ? (probe.file?.model.addresses ?? []) : [];
   let addresses: readonly string[] = want ? held.filter((a) => sameAddress(want, a)).slice(0, 1) : [];
-  if (addresses.length === 0) {
-    progress.step(want ? `claiming address ${want}` : `claiming an address from pool ${shape.pool}`);
-    const claim = await claimAddress(host, root, {
-      zone: { name: id, template: news.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
-      pool: shape.pool,
-      requested: want ? [want] : undefined,
-      families: want ? undefined : [pool.model.networks.some((n) => !n.includes(":")) ? 4 : 6],
-    });
-    addresses = claim.addresses;
-    if (olds.address && addresses[0] !== olds.address) progress.step(`address ${olds.address} -> ${addresses[0]}`);
-  }
-
-  if (!(await getVnic(host, shape.vnic))) {
-    progress.step(`creating missing VNIC ${shape.vnic} over ${pool.model.stub}`);
-    await createVnic(host, { name: shape.vnic, over: pool.model.stub });
-  }
-
-  const owned = ownershipOf(olds.declared, news);
-  const net = netPlan(pool.model, addresses);
-  let configChanged = false;
-  if (!probe.config) {
-    progress.step("configuring the zone (zonecfg)");
-    await createZoneConfig(host, targetConfig(id, shape, net, undefined, owned));
-  } else {
-    const script = await updateZoneConfig(host, probe.config, targetConfig(id, shape, net, probe.config, owned));
-    configChanged = script !== null && needsReboot(script);
-    if (script) progress.step(`zonecfg changes applied${configChanged ? " (take effect at the next boot)" : ""}`);
-  }
-
-  let state = probe.entry?.state ?? "configured";
-  let installedNow = false;
-  if (state === "incomplete") {
-    progress.step("removing an incomplete installation");
-    await uninstallZone(host, id, { timeoutMs: timeouts.install });
-    state = "configured";
-  }
-  if (state === "configured") {
-    progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
-    await installZone(host, id, { timeoutMs: timeouts.install });
-    state = "installed";
-    installedNow = true;
-  }
-  if (installedNow) {
-    for (const p of view.publishers) {
-      progress.step(`setting publisher ${p.name} in the zone image`);
-      await setPublisher(host, { name: p.name, origins: p.origins, mirrors: p.mirrors, replace: true }, `${shape.zonepath}/root`);
+  let moved = false;
+  let configApplied = false; // the zone's configuration holds `addresses` now
+  let pendingReboot = false;
+  try {
+    if (addresses.length === 0) {
+      progress.step(want ? `claiming address ${want}` : `claiming an address from pool ${shape.pool}`);
+      moved = Boolean(olds.address) && !sameAddress(want ?? "", olds.address); // from here the file may hold another address
+      const claim = await claimAddress(host, root, {
+        zone: { name: id, template: news.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
+        pool: shape.pool,
+        requested: want ? [want] : undefined,
+        families: want ? undefined : [pool.model.networks.some((n) => !n.includes(":")) ? 4 : 6],
+      });
+      addresses = claim.addresses;
+      if (olds.address && addresses[0] !== olds.address) progress.step(`address ${olds.address} -> ${addresses[0]}`);
     }
-  }
-
-  let pendingReboot = (olds.pendingReboot || configChanged) && !installedNow;
-  if (shape.state === "running") {
-    if (state !== "running") {
-      if (KERNEL_STATES.has(state)) await haltZone(host, id, { timeoutMs: timeouts.halt });
-      progress.step("booting");
-      await bootZone(host, id, { timeoutMs: timeouts.boot });
-      pendingReboot = false;
-    } else if (pendingReboot && news.rebootOnChange) {
-      progress.step("rebooting to apply the changes");
-      await rebootZone(host, id, { timeoutMs: timeouts.boot });
-      pendingReboot = false;
-    } else if (pendingReboot) {
-      progress.step("warning: changes take effect at the next reboot (set rebootOnChange: true to reboot automatically)");
+    if (!(await getVnic(host, shape.vnic))) {
+      progress.step(`creating missing VNIC ${shape.vnic} over ${pool.model.stub}`);
+      await createVnic(host, { name: shape.vnic, over: pool.model.stub });
     }
-  } else if (KERNEL_STATES.has(state)) {
-    progress.step("halting");
-    await haltZone(host, id, { timeoutMs: timeouts.halt });
-    pendingReboot = false;
+
+    const owned = ownershipOf(olds.declared, news);
+    const net = netPlan(pool.model, addresses);
+    let configChanged = false;
+    if (!probe.config) {
+      progress.step("configuring the zone (zonecfg)");
+      await createZoneConfig(host, targetConfig(id, shape, net, undefined, owned));
+      configApplied = true;
+    } else {
+      const script = await updateZoneConfig(host, probe.config, targetConfig(id, shape, net, probe.config, owned));
+      configApplied = true;
+      configChanged = script !== null && needsReboot(script);
+      if (script) progress.step(`zonecfg changes applied${configChanged ? " (take effect at the next boot)" : ""}`);
+    }
+
+    let state = probe.entry?.state ?? "configured";
+    let installedNow = false;
+    if (state === "incomplete") {
+      progress.step("removing an incomplete installation");
+      await uninstallZone(host, id, { timeoutMs: timeouts.install });
+      state = "configured";
+    }
+    if (state === "configured") {
+      progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
+      await installZone(host, id, { timeoutMs: timeouts.install });
+      state = "installed";
+      installedNow = true;
+    }
+    if (installedNow) {
+      for (const p of view.publishers) {
+        progress.step(`setting publisher ${p.name} in the zone image`);
+        await setPublisher(host, { name: p.name, origins: p.origins, mirrors: p.mirrors, replace: true }, `${shape.zonepath}/root`);
+      }
+    }
+
+    pendingReboot = (olds.pendingReboot || configChanged) && !installedNow;
+    if (shape.state === "running") {
+      if (state !== "running") {
+        if (KERNEL_STATES.has(state)) await haltZone(host, id, { timeoutMs: timeouts.halt });
+        progress.step("booting");
+        await bootZone(host, id, { timeoutMs: timeouts.boot });
+        pendingReboot = false;
+      } else if (pendingReboot && news.rebootOnChange) {
+        progress.step("rebooting to apply the changes");
+        await rebootZone(host, id, { timeoutMs: timeouts.boot });
+        pendingReboot = false;
+      } else if (pendingReboot) {
+        progress.step("warning: changes take effect at the next reboot (set rebootOnChange: true to reboot automatically)");
+      }
+    } else if (KERNEL_STATES.has(state)) {
+      progress.step("halting");
+      await haltZone(host, id, { timeoutMs: timeouts.halt });
+      pendingReboot = false;
+    }
+  } catch (error) {
+    // The claim moved to the new address but the failure may have come before or after the zone's
+    // configuration took it (a tool can fail after doing its work, a connection can drop): make the
+    // claim match whatever address the zone has now. The next update tries the change again.
+    if (moved && !configApplied) {
+      try {
+        const now = (await probeZones(handle, [id])).get(id)!;
+        const actual = now.config?.net?.find((n) => n.physical === shape.vnic)?.allowedAddress ?? olds.address;
+        if (!addresses.includes(actual)) await claimAddress(host, root, { zone: { name: id }, pool: shape.pool, requested: [actual] });
+      } catch (e) {
+        progress.step(`could not make the registry match the zone's address again: ${(e as Error).message}; the next pulumi up or refresh reports it`);
+      }
+    }
+    throw error;
   }
 
   const after = (await probeZones(handle, [id])).get(id)!;
