@@ -99,3 +99,41 @@ function decodeProbe(handle: HostHandle, name: string, list: Section, info: Sect
 function probeError(handle: HostHandle, argv: string[], section: Section): ZmgrError {
   return commandFailed(handle.host, argv, { stdout: "", stderr: section.text, exitCode: Number(section.rc) || 1 });
 }
+
+/** Reads of zones on one host waiting to share a round trip. */
+interface PendingProbe {
+  readonly handle: HostHandle;
+  readonly waiters: Map<string, { resolve(p: ZoneProbe): void; reject(e: unknown): void }[]>;
+}
+
+const pending = new WeakMap<HostHandle["host"], PendingProbe>();
+
+/** How long a read waits for others to the same host before its round trip goes (ms). */
+export const PROBE_BATCH_WINDOW_MS = 5;
+
+/**
+ * Probes one zone, sharing the round trip with every other zone of the same host asked for within
+ * a few milliseconds: a refresh, which reads all zones at once, costs one round trip per burst
+ * instead of one per zone.
+ */
+export function probeZone(handle: HostHandle, name: string): Promise<ZoneProbe> {
+  return new Promise((resolve, reject) => {
+    let batch = pending.get(handle.host);
+    if (!batch || batch.handle.root !== handle.root) {
+      const fresh: PendingProbe = { handle, waiters: new Map() };
+      batch = fresh;
+      pending.set(handle.host, fresh);
+      setTimeout(() => {
+        if (pending.get(handle.host) === fresh) pending.delete(handle.host);
+        const names = [...fresh.waiters.keys()];
+        probeZones(fresh.handle, names).then(
+          (probes) => fresh.waiters.forEach((ws, n) => ws.forEach((w) => w.resolve(probes.get(n)!))),
+          (error: unknown) => fresh.waiters.forEach((ws) => ws.forEach((w) => w.reject(error))),
+        );
+      }, PROBE_BATCH_WINDOW_MS);
+    }
+    const list = batch.waiters.get(name) ?? [];
+    list.push({ resolve, reject });
+    batch.waiters.set(name, list);
+  });
+}

@@ -3,7 +3,7 @@
 import { resolveHost } from "./default-host";
 import { connect, type HostHandle } from "./host-spec";
 import { progressFor } from "./progress";
-import { probeZones, type ZoneProbe } from "./zone-probe";
+import { probeZone, type ZoneProbe } from "./zone-probe";
 import type { DeclaredZoneInputs, ZoneOutputs } from "./zone-inputs";
 import { observedShape, ownershipOf, type ZoneShape } from "./zone-shape";
 
@@ -17,11 +17,10 @@ export interface ZoneReadResult {
   readonly inputs?: DeclaredZoneInputs;
 }
 
-/** Reads zone `id` from the host in one round trip. */
+/** Reads zone `id` from the host in one round trip, shared with the other zones of the host read at the same time. */
 export async function readZone(id: string, olds: ZoneOutputs): Promise<ZoneReadResult> {
   const handle = connect(resolveHost(olds.host));
-  const probe = (await probeZones(handle, [id])).get(id)!;
-  return readResult(id, olds, handle, probe);
+  return readResult(id, olds, handle, await probeZone(handle, id));
 }
 
 /** Turns a probe into read's result (exported for batched refreshes). */

@@ -33,3 +33,11 @@ test("create: at most 6 round trips (with a publisher and boot); read: 1; delete
   expect(fx.registryFile("rt")).toBeUndefined();
   expect(await fx.vnics()).toEqual([]);
 });
+
+test("a refresh of many zones at once shares round trips: 8 reads, 1 round trip", async () => {
+  const zones = (await Promise.all(["b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8"].map((n) => zoneProvider.create(fx.zone(n, { state: "installed" }))))).map((r) => r.outs as ZoneOutputs);
+  let reads: Awaited<ReturnType<NonNullable<typeof zoneProvider.read>>>[] = [];
+  expect(await roundTrips(async () => (reads = await Promise.all(zones.map((z) => zoneProvider.read!(z.name, z)))))).toBe(1);
+  expect(reads.map((r) => [r.id, (r.props as ZoneOutputs).state, (r.props as ZoneOutputs).address])).toEqual(zones.map((z) => [z.name, "installed", z.address]));
+  await Promise.all(zones.map((z) => zoneProvider.delete!(z.name, z)));
+});
