@@ -17,7 +17,7 @@ rm -rf "$demo" && mkdir -p "$demo/state" "$demo/home" "$demo/host"
 host_pid=
 cleanup() {
   [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
-  rm -rf "$demo" "$root/node_modules/pulumi-zmgr"
+  rm -rf "$demo" "$root/node_modules/pulumi-zmgr" "$root/Pulumi.demo.yaml"
 }
 trap cleanup EXIT
 
