@@ -29,6 +29,11 @@ export interface ClaimRequest {
   readonly requested?: readonly string[];
   /** The families to claim (default: every family of the pool, i.e. both for a dual-stack pool). */
   readonly families?: readonly IpFamily[];
+  /**
+   * Addresses of the pool the zone keeps holding besides the claimed ones: the address a zone still
+   * uses while it moves to a new one, released by a later claim without it once the zone has moved.
+   */
+  readonly keep?: readonly string[];
 }
 
 /** Options of {@link claimAddress} and {@link releaseAddress}. */
@@ -78,13 +83,17 @@ function ownAddresses(zone: Zone | undefined, plan: PoolPlan): Map<IpFamily, big
   return out;
 }
 
-/** The zone model with `chosen` as its addresses in this pool (addresses outside the pool are kept). */
-function withAddresses(base: Zone, plan: PoolPlan, pool: string, chosen: ReadonlyMap<IpFamily, bigint>): Zone {
+/** The zone model with `chosen` (then `keep`) as its addresses in this pool (addresses outside the pool are kept). */
+function withAddresses(base: Zone, plan: PoolPlan, pool: string, chosen: ReadonlyMap<IpFamily, bigint>, keep: readonly string[] = []): Zone {
   const others = (base.addresses ?? []).filter((t) => {
     const a = parseInterface(t);
     return !inPool(plan, a.family, a.value);
   });
-  return { ...base, pool: base.pool ?? pool, addresses: [...formatChosen(plan, chosen), ...others] };
+  const kept = keep.filter((t) => {
+    const a = parseInterface(t);
+    return inPool(plan, a.family, a.value) && chosen.get(a.family) !== a.value;
+  });
+  return { ...base, pool: base.pool ?? pool, addresses: [...formatChosen(plan, chosen), ...kept, ...others] };
 }
 
 /** The chosen addresses in zone-file form, IPv4 first. */
@@ -120,7 +129,7 @@ export async function claimAddress(host: Host, root: string, request: ClaimReque
     const { plan, own, chosen } = decideClaim(snapshot, root, request);
     original = own;
     const path = absolutePath(root, rel);
-    const model = withAddresses(own?.model ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen);
+    const model = withAddresses(own?.model ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen, request.keep);
     const text = encodeFile(SCHEMAS.zone, own, model as unknown as Record<string, unknown>, path);
     const write = own && text === own.text ? undefined : writeStep(host, root, rel, own ? { text: own.text } : "absent");
     const verify = readStep(root, { zones: true }, options);
@@ -220,7 +229,7 @@ async function claimAddressLocked(host: Host, root: string, request: ClaimReques
           extraTaken.push(v);
           chosen.set(f, choose(f, others));
         }
-        written = await rewriteClaim(host, root, written, plan, request.pool, chosen, options);
+        written = await rewriteClaim(host, root, written, plan, request.pool, chosen, options, request.keep);
       }
     },
     options.lock,
@@ -234,14 +243,14 @@ async function writeClaim(host: Host, root: string, request: ClaimRequest, plan:
     root,
     "zone",
     request.zone.name,
-    (current) => withAddresses(current ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen),
+    (current) => withAddresses(current ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen, request.keep),
     { ...options, attempts: 1, createOnly: own === undefined, known: own ?? null },
   );
   return entry!;
 }
 
 /** Rewrites our zone file with new addresses, only if it still holds what we wrote. */
-async function rewriteClaim(host: Host, root: string, written: RegistryEntry<Zone>, plan: PoolPlan, pool: string, chosen: ReadonlyMap<IpFamily, bigint>, options: ClaimOptions): Promise<RegistryEntry<Zone>> {
+async function rewriteClaim(host: Host, root: string, written: RegistryEntry<Zone>, plan: PoolPlan, pool: string, chosen: ReadonlyMap<IpFamily, bigint>, options: ClaimOptions, keep?: readonly string[]): Promise<RegistryEntry<Zone>> {
   const entry = await updateEntry(
     host,
     root,
@@ -249,7 +258,7 @@ async function rewriteClaim(host: Host, root: string, written: RegistryEntry<Zon
     written.model.name,
     (current) => {
       if (!current) throw new ZmgrError("zmgr::registry::conflict", `${written.path} disappeared while claiming an address`, { help: "another tool deleted the zone file; run again", details: { path: written.path } });
-      return withAddresses(current, plan, pool, chosen);
+      return withAddresses(current, plan, pool, chosen, keep);
     },
     { ...options, attempts: 1, known: written },
   );

@@ -42,6 +42,10 @@ export async function updateZone(id: string, olds: ZoneOutputs, news: ZoneInputs
   const want = news.address ?? (olds.address || undefined);
   const held = probe.file?.model.pool === shape.pool ? (probe.file?.model.addresses ?? []) : [];
   let addresses: readonly string[] = want ? held.filter((a) => sameAddress(want, a)).slice(0, 1) : [];
+  const zoneModel = { name: id, template: news.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic };
+  const primaryFamily = pool.model.networks.some((n) => !n.includes(":")) ? 4 : 6;
+  /** What the zone's file holds in the pool once the claim below is made. */
+  let holding: readonly string[] = held;
   let moved = false;
   let configApplied = false; // the zone's configuration holds `addresses` now
   let pendingReboot = false;
@@ -49,13 +53,12 @@ export async function updateZone(id: string, olds: ZoneOutputs, news: ZoneInputs
     if (addresses.length === 0) {
       progress.step(want ? `claiming address ${want}` : `claiming an address from pool ${shape.pool}`);
       moved = Boolean(olds.address) && !sameAddress(want ?? "", olds.address); // from here the file may hold another address
-      const claim = await claimAddress(host, root, {
-        zone: { name: id, template: news.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
-        pool: shape.pool,
-        requested: want ? [want] : undefined,
-        families: want ? undefined : [pool.model.networks.some((n) => !n.includes(":")) ? 4 : 6],
-      });
+      // The address the zone's configuration has now stays held until the zone has moved off it.
+      const inUse = probe.config?.net?.find((n) => n.physical === shape.vnic)?.allowedAddress;
+      const keep = inUse && !(want && sameAddress(want, inUse)) ? [inUse] : [];
+      const claim = await claimAddress(host, root, { zone: zoneModel, pool: shape.pool, requested: want ? [want] : undefined, families: want ? undefined : [primaryFamily], keep });
       addresses = claim.addresses;
+      holding = [...addresses, ...keep];
       if (olds.address && addresses[0] !== olds.address) progress.step(`address ${olds.address} -> ${addresses[0]}`);
     }
     if (!(await getVnic(host, shape.vnic))) {
@@ -130,6 +133,14 @@ export async function updateZone(id: string, olds: ZoneOutputs, news: ZoneInputs
       }
     }
     throw error;
+  }
+
+  // Addresses the zone has moved off (now, or in an update that failed half-way) are released once
+  // no running zone can still use them: a running zone waiting for its reboot still has the old one.
+  const movedOff = holding.filter((a) => !addresses.includes(a));
+  if (movedOff.length && !(shape.state === "running" && pendingReboot)) {
+    progress.step(`releasing ${movedOff.join(", ")}, which the zone no longer uses`);
+    await claimAddress(host, root, { zone: zoneModel, pool: shape.pool, requested: [...addresses] });
   }
 
   const after = (await probeZones(handle, [id])).get(id)!;
