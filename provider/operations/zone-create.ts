@@ -18,6 +18,7 @@ import { netPlan, zoneRegistryStep, type ZoneRegistryView } from "./zone-context
 import { declaredOf, type ZoneInputs, type ZoneOutputs } from "./zone-inputs";
 import { desiredShape, ownershipOf, targetConfig, type ZoneShape } from "./zone-shape";
 import { zoneTimeouts } from "./zone-timeouts";
+import { updateZone } from "./zone-update";
 
 /** Failures after which a command may or may not have taken effect on the host. */
 const UNKNOWN_OUTCOME = new Set(["zmgr::host::connection-lost", "zmgr::host::timeout", "zmgr::host::no-exit-status", "zmgr::registry::write", "zmgr::host::batch"]);
@@ -26,6 +27,9 @@ const UNKNOWN_OUTCOME = new Set(["zmgr::host::connection-lost", "zmgr::host::tim
 function unknownOutcome(error: unknown): boolean {
   return ZmgrError.isInstance(error) && UNKNOWN_OUTCOME.has(error.code);
 }
+
+/** Zone states a create passes through before the zone is installed. */
+const UNFINISHED = new Set(["configured", "incomplete"]);
 
 /** Thrown when a create failed and could not be fully undone: the engine records the zone as partially created. */
 export class PartialCreateError extends ZmgrError {
@@ -70,6 +74,13 @@ export async function createZone(inputs: ZoneInputs, progress: Progress = progre
     });
   }
   const existing = zoneFromList(host, list, name, r[1]!);
+  const own = view.ownFile?.model;
+  if (existing && UNFINISHED.has(existing.state) && own?.vnic === shape.vnic && own.zonepath === shape.zonepath && (own.brand ?? shape.brand) === shape.brand) {
+    // A zone never installed, with a registry file recording exactly it: what a create (ours, or the zmgr
+    // CLI's) leaves when it is interrupted - its process killed, say. Nothing can be using it: finish it.
+    progress.step(`zone ${name} is ${existing.state}: an earlier create of it stopped half-way (${view.ownFile!.path} records it); finishing it`);
+    return updateZone(name, outputs(inputs, handle, view, shape, own.addresses ?? [], existing.state, ""), inputs, progress);
+  }
   if (existing) {
     throw new ZmgrError("zmgr::zone::exists", `zone ${name} already exists on ${host.label} (state ${existing.state})`, {
       help: "set `adopt: true` to take over the existing zone (it must match), or pick another name",
