@@ -33,7 +33,9 @@ zmgr_env() {
   fi
   export ZMGR_CACHE="$cache"
   # Go builds the Pulumi CLI (scripts/pulumi-bin.sh); 1.25 or newer, else the toolchain module from the proxy.
-  local go_pin="1.25.11" godir="$cache/go$go_pin"
+  # Two statements: bash expands every word of one `local` before assigning any, so `godir` could not see `go_pin`.
+  local go_pin="1.25.11"
+  local godir="$cache/go$go_pin"
   if [ "$(zmgr_go_minor)" -lt 25 ]; then
     if [ ! -x "$godir/bin/go" ]; then
       echo "env.sh: Go 1.25 or newer is not on PATH; fetching go$go_pin from the Go module proxy" >&2
