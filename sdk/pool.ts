@@ -1,20 +1,10 @@
 // The Pool resource: an address pool in the host's zmgr registry, from which zones take their addresses.
 
 import * as pulumi from "@pulumi/pulumi";
-import * as impl from "../provider/dynamic/pool-provider";
+import { poolStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 
-// The serialized provider requires the implementation by package path; nothing else is captured.
-const provider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => impl.poolProvider.configure!(req),
-  check: (olds, news) => impl.poolProvider.check!(olds, news),
-  diff: (id, olds, news) => impl.poolProvider.diff!(id, olds, news),
-  create: (inputs) => impl.poolProvider.create(inputs),
-  read: (id, props) => impl.poolProvider.read!(id, props),
-  update: (id, olds, news) => impl.poolProvider.update!(id, olds, news),
-  delete: (id, props) => impl.poolProvider.delete!(id, props),
-};
 
 /** One address family of a pool (the IPv6 half of a dual-stack pool). */
 export interface PoolFamilyArgs {
@@ -69,6 +59,6 @@ export class Pool extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
 
   constructor(name: string, args: PoolArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), gateway: args.gateway, size: undefined, stubCreated: undefined, hostId: undefined }, withSecretHost(opts), "zmgr", "Pool");
+    super(poolStub, name, { ...args, name: args.name ?? name, host: secretHost(args.host), gateway: args.gateway, size: undefined, stubCreated: undefined, hostId: undefined }, withSecretHost(opts), "zmgr", "Pool");
   }
 }

@@ -1,20 +1,10 @@
 // The Publisher resource: an IPS publisher in the host's zmgr registry, for templates to list.
 
 import * as pulumi from "@pulumi/pulumi";
-import * as impl from "../provider/dynamic/publisher-provider";
+import { publisherStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 
-// The serialized provider requires the implementation by package path; nothing else is captured.
-const provider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => impl.publisherProvider.configure!(req),
-  check: (olds, news) => impl.publisherProvider.check!(olds, news),
-  diff: (id, olds, news) => impl.publisherProvider.diff!(id, olds, news),
-  create: (inputs) => impl.publisherProvider.create(inputs),
-  read: (id, props) => impl.publisherProvider.read!(id, props),
-  update: (id, olds, news) => impl.publisherProvider.update!(id, olds, news),
-  delete: (id, props) => impl.publisherProvider.delete!(id, props),
-};
 
 /** Arguments of a {@link Publisher}. */
 export interface PublisherArgs {
@@ -45,6 +35,6 @@ export class Publisher extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
 
   constructor(name: string, args: PublisherArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), mirrors: args.mirrors, hostId: undefined }, withSecretHost(opts), "zmgr", "Publisher");
+    super(publisherStub, name, { ...args, name: args.name ?? name, host: secretHost(args.host), mirrors: args.mirrors, hostId: undefined }, withSecretHost(opts), "zmgr", "Publisher");
   }
 }

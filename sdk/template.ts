@@ -1,20 +1,10 @@
 // The Template resource: zone defaults (brand, pool, zonepath prefix, publishers) in the host's zmgr registry.
 
 import * as pulumi from "@pulumi/pulumi";
-import * as impl from "../provider/dynamic/template-provider";
+import { templateStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 
-// The serialized provider requires the implementation by package path; nothing else is captured.
-const provider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => impl.templateProvider.configure!(req),
-  check: (olds, news) => impl.templateProvider.check!(olds, news),
-  diff: (id, olds, news) => impl.templateProvider.diff!(id, olds, news),
-  create: (inputs) => impl.templateProvider.create(inputs),
-  read: (id, props) => impl.templateProvider.read!(id, props),
-  update: (id, olds, news) => impl.templateProvider.update!(id, olds, news),
-  delete: (id, props) => impl.templateProvider.delete!(id, props),
-};
 
 /** Arguments of a {@link Template}. */
 export interface TemplateArgs {
@@ -70,6 +60,6 @@ export class Template extends pulumi.dynamic.Resource {
   declare readonly hostId: pulumi.Output<string>;
 
   constructor(name: string, args: TemplateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, name: args.name ?? name, host: secretHost(args.host), spec: undefined, hostId: undefined }, withSecretHost(opts), "zmgr", "Template");
+    super(templateStub, name, { ...args, name: args.name ?? name, host: secretHost(args.host), spec: undefined, hostId: undefined }, withSecretHost(opts), "zmgr", "Template");
   }
 }

@@ -1,21 +1,11 @@
 // The Zone resource: an illumos zone with its VNIC, its address from a pool, and its registry file.
 
 import * as pulumi from "@pulumi/pulumi";
-import * as impl from "../provider/dynamic/zone-provider";
+import { zoneStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 import { Template } from "./template";
 
-// The serialized provider requires the implementation by package path; nothing else is captured.
-const provider: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => impl.zoneProvider.configure!(req),
-  check: (olds, news) => impl.zoneProvider.check!(olds, news),
-  diff: (id, olds, news) => impl.zoneProvider.diff!(id, olds, news),
-  create: (inputs) => impl.zoneProvider.create(inputs),
-  read: (id, props) => impl.zoneProvider.read!(id, props),
-  update: (id, olds, news) => impl.zoneProvider.update!(id, olds, news),
-  delete: (id, props) => impl.zoneProvider.delete!(id, props),
-};
 
 /** A file system mounted into the zone. */
 export interface ZoneFsArgs {
@@ -143,7 +133,7 @@ export class Zone extends pulumi.dynamic.Resource {
   constructor(name: string, args: ZoneArgs, opts?: pulumi.CustomResourceOptions) {
     const template = args.template instanceof Template ? args.template : undefined;
     super(
-      provider,
+      zoneStub,
       name,
       {
         ...args,

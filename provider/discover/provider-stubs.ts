@@ -1,18 +1,10 @@
-// The serialized `__provider` of each resource kind, for `pulumi import --file` entries: the SDK classes' stubs (see stubs/).
+// The serialized `__provider` of each resource kind, for `pulumi import --file` entries: the SDK classes' own stubs.
 
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlannedKind } from "./program-plan";
-import { serializePoolProvider } from "./stubs/pool-stub";
-import { serializePublisherProvider } from "./stubs/publisher-stub";
-import { serializeTemplateProvider } from "./stubs/template-stub";
-import { serializeZoneProvider } from "./stubs/zone-stub";
+import { poolStub, publisherStub, serializeStub, templateStub, zoneStub } from "../dynamic/stubs";
 
-const SERIALIZERS: Readonly<Record<PlannedKind, (runtime: typeof pulumi.runtime) => Promise<string>>> = {
-  zone: serializeZoneProvider,
-  pool: serializePoolProvider,
-  template: serializeTemplateProvider,
-  publisher: serializePublisherProvider,
-};
+const STUBS: Readonly<Record<PlannedKind, pulumi.dynamic.ResourceProvider>> = { zone: zoneStub, pool: poolStub, template: templateStub, publisher: publisherStub };
 
 /**
  * The serialized provider of a kind, as `pulumi.dynamic.Resource` stores it in `__provider`.
@@ -21,7 +13,7 @@ const SERIALIZERS: Readonly<Record<PlannedKind, (runtime: typeof pulumi.runtime)
  * the same text the SDK class produces.
  */
 export async function serializedProvider(kind: PlannedKind): Promise<string> {
-  return SERIALIZERS[kind](loadPulumiRuntime());
+  return serializeStub(loadPulumiRuntime(), STUBS[kind]);
 }
 
 function loadPulumiRuntime(): typeof pulumi.runtime {
