@@ -64,9 +64,27 @@ function parseDocument(path: string, text: string): Document {
   try {
     return parse(text, { storeLocations: true });
   } catch (err) {
-    if (err instanceof InvalidKdlError) throw parseError(path, err);
-    throw err;
+    if (err instanceof InvalidKdlError && hasPosition(err)) throw parseError(path, err);
+    // The parser failed without saying where: @bgotink/kdl 0.4.0 throws "Invalid code point NaN" on a "/" that ends
+    // the text. The text with a newline appended gives the real error and its place; else it is the end of the file.
+    try {
+      parse(text + "\n");
+    } catch (again) {
+      if (again instanceof InvalidKdlError && hasPosition(again)) throw parseError(path, again);
+    }
+    throw parseError(path, err, endOf(text));
   }
+}
+
+/** True when the parser's error (or its first part) says where it is. */
+function hasPosition(err: InvalidKdlError): boolean {
+  return ([...err.flat()][0] ?? err).start !== undefined;
+}
+
+/** The position just past the last character of `text`. */
+function endOf(text: string): FilePosition {
+  const lines = text.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/);
+  return { line: lines.length, column: [...lines[lines.length - 1]!].length + 1 };
 }
 
 /** A node the model can expose in `extra`: no children, no properties, no tags. */
@@ -78,7 +96,12 @@ function isSimple(node: Node): boolean {
 function kindNode(spec: KindSpec, path: string, doc: Document, expectName: string | undefined): Node {
   const tops = doc.nodes.filter((n) => n.getName() === spec.top);
   const example = `${spec.top} "NAME" { ... }`;
-  if (tops.length === 0) throw schemaError(path, undefined, `no ${spec.top} node`, `write the file as ${example}`);
+  if (tops.length === 0) {
+    // Point at what is there instead (or the start of an empty file), so the message always has a line and column.
+    const first = doc.nodes[0];
+    const found = first ? `, found ${JSON.stringify(first.getName())}` : " (the file has no nodes)";
+    throw schemaError(path, (first && pos(first)) ?? { line: 1, column: 1 }, `no ${spec.top} node${found}`, `write the file as ${example}`);
+  }
   if (tops.length > 1) {
     throw schemaError(path, pos(tops[1]), `a second ${spec.top} node (the first is at line ${pos(tops[0])?.line})`, `keep one ${spec.top} per file`);
   }

@@ -1,6 +1,6 @@
 // The errors a registry file can have: syntax, schema, size, access. Each names the file and, where it can, line and column.
 
-import type { InvalidKdlError } from "@bgotink/kdl";
+import { InvalidKdlError } from "@bgotink/kdl";
 import { ZmgrError } from "../errors";
 
 /** A position in a file, 1-based. */
@@ -15,11 +15,11 @@ function where(path: string, pos: FilePosition | undefined): string {
   return pos ? `${path}:${pos.line}:${pos.column}` : path;
 }
 
-/** `zmgr::registry::parse`: the file is not valid KDL v2. */
-export function parseError(path: string, err: InvalidKdlError): ZmgrError {
-  const first = [...err.flat()][0] ?? err;
-  const pos = first.start ? { line: first.start.line, column: first.start.column } : undefined;
-  const reason = first.message.replace(/ at \d+:\d+$/, "");
+/** `zmgr::registry::parse`: the file is not valid KDL v2 (`fallback`: where to point when the parser does not say). */
+export function parseError(path: string, err: unknown, fallback?: FilePosition): ZmgrError {
+  const first = err instanceof InvalidKdlError ? ([...err.flat()][0] ?? err) : undefined;
+  const pos = first?.start ? { line: first.start.line, column: first.start.column } : fallback;
+  const reason = (first?.message ?? `the KDL parser failed: ${err instanceof Error ? err.message : String(err)}`).replace(/ at \d+:\d+$/, "");
   return new ZmgrError("zmgr::registry::parse", `${where(path, pos)}: ${reason}`, {
     help: "fix the KDL v2 syntax there (strings in double quotes, #true/#false, balanced braces); pulumi-zmgr never rewrites a file it cannot parse",
     cause: err,

@@ -315,7 +315,8 @@ describe("file errors", () => {
     ['zone "x" {\n}\n', "zone", 1, 1, /named w\.kdl but holds zone "x"/],
     ['zone "w" {}\nzone "w" {}\n', "zone", 2, 1, /a second zone node/],
     ['zone 3 {}\n', "zone", 1, 1, /takes one argument, its name/],
-    ["// nothing\n", "zone", undefined, undefined, /no zone node/],
+    ["// nothing\n", "zone", 1, 1, /no zone node \(the file has no nodes\)/],
+    ['// hand-written\nzonee "w" {}\n', "zone", 2, 1, /no zone node, found "zonee"/],
     ['pool "w" {\n    network "10.0.0.0/24"\n}\n', "pool", 1, 1, /pool has no stub/],
     ['publisher "w" {\n}\n', "publisher", 1, 1, /publisher has no origin/],
   ] as const)("schema error %#", (src, kind, line, column, message) => {
