@@ -4,6 +4,7 @@ import { checkDladm } from "../illumos/dladm";
 import { checkZoneadm, zoneadmArgv } from "../illumos/zoneadm";
 import { ZONECFG_ERRORS } from "../illumos/zonecfg";
 import { commandError } from "../illumos/command-error";
+import { ZmgrError } from "../errors";
 import { relativePath } from "../registry/paths";
 import { deleteStep } from "../registry/write";
 import { runBatch, type BatchStep } from "../transport/batch";
@@ -36,7 +37,6 @@ export async function deleteZone(id: string, olds: ZoneOutputs, progress: Progre
   const { host, root } = handle;
   const timeouts = zoneTimeouts(olds);
   const probe = (await probeZones(handle, [id])).get(id)!;
-  if (probe.brokenFile) throw probe.brokenFile.error; // never delete a file we cannot read
   const state = probe.entry?.state;
   const vnic = olds.vnic || probe.config?.net?.[0]?.physical;
   const steps: { label: string; step: BatchStep; check(r: RunResult): void }[] = [];
@@ -58,14 +58,27 @@ export async function deleteZone(id: string, olds: ZoneOutputs, progress: Progre
     const del = deleteStep(host, root, relativePath("zone", id), probe.file.text);
     steps.push({ label: `releasing ${(probe.file.model.addresses ?? []).join(", ") || "the registry file"}`, step: del.step, check: (r) => del.check(r) });
   }
-  if (steps.length === 0) return progress.step("already gone");
-  progress.step(steps.map((s) => s.label).join(", "));
-  const results = await runBatch(host, steps.map((s) => s.step), { timeoutMs: timeouts.install + timeouts.halt });
-  steps.forEach((s, i) => {
-    const r = results[i];
-    if (r) s.check(r);
-  });
+  if (steps.length === 0 && !probe.brokenFile) return progress.step("already gone");
+  if (steps.length > 0) {
+    progress.step(steps.map((s) => s.label).join(", "));
+    const results = await runBatch(host, steps.map((s) => s.step), { timeoutMs: timeouts.install + timeouts.halt });
+    steps.forEach((s, i) => {
+      const r = results[i];
+      if (r) s.check(r);
+    });
+  }
+  // A registry file we cannot read is never deleted (nor rewritten): it keeps holding its address until fixed by hand.
+  if (probe.brokenFile) throw keptBrokenFile(id, probe.brokenFile.error);
   progress.step("deleted");
+}
+
+/** The delete's error when everything but the zone's unreadable registry file is gone. */
+function keptBrokenFile(id: string, error: ZmgrError): ZmgrError {
+  return new ZmgrError(error.code, `zone ${id} is deleted, but its registry file was kept because it cannot be read: ${error.message}`, {
+    cause: error,
+    help: "fix the file (or remove it if the address it holds is free) and run `pulumi destroy` again; pulumi-zmgr never deletes a file it cannot parse",
+    details: error.details,
+  });
 }
 
 /** True for "not there" failures of delete commands (nothing to do). */
