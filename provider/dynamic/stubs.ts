@@ -38,7 +38,10 @@ export const templateStub = stubOf(template, "templateProvider");
 /** The stub of every Publisher resource. */
 export const publisherStub = stubOf(publisher, "publisherProvider");
 
-/** `__provider` as `pulumi.dynamic.Resource` writes it for `stub`: `serializeFunction(() => stub, { allowSecrets: true })`. */
-export async function serializeStub(runtime: typeof pulumi.runtime, stub: pulumi.dynamic.ResourceProvider): Promise<string> {
-  return (await runtime.serializeFunction(() => stub, { allowSecrets: true })).text;
+/**
+ * `__provider` as `pulumi.dynamic.Resource` writes it for `provider`: `serializeFunction(() => provider, { allowSecrets: true })`.
+ * The parameter's name is part of the text (`with({ provider: __provider ... })`): it must stay `provider`, as in the SDK.
+ */
+export async function serializeStub(runtime: typeof pulumi.runtime, provider: pulumi.dynamic.ResourceProvider): Promise<string> {
+  return (await runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
 }
