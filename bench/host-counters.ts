@@ -1,7 +1,6 @@
 // What a host saw, counted at the host: SSH connections and exec sessions from the sshd log, simulated tool runs from the command log.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readCommandLog, type CommandLogEntry } from "../test/harness/sim";
 import type { Sshd } from "../test/harness/sshd";
 
 /** Running totals on one simulated host; subtract two snapshots with {@link diffCounters}. */
@@ -19,28 +18,10 @@ export interface HostCounters {
 }
 
 /** One line of the simulator's command log. */
-export interface LoggedCommand {
-  /** ISO time the command finished. */
-  readonly time: string;
-  /** Tool name, then arguments. */
-  readonly argv: readonly string[];
-  /** Time inside the tool in ms (null for a hung command). */
-  readonly ms: number | null;
-}
+export type LoggedCommand = CommandLogEntry;
 
 /** The simulator's command log of the host at `simRoot` (empty when none yet). */
-export function commandLog(simRoot: string): LoggedCommand[] {
-  let text = "";
-  try {
-    text = readFileSync(join(simRoot, "log", "commands.jsonl"), "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as LoggedCommand);
-}
+export const commandLog = readCommandLog;
 
 /** `zoneadm -z web0 install` → `zoneadm install`: the tool and its first word that is not an option or its value. */
 export function commandKind(argv: readonly string[]): string {

@@ -158,8 +158,10 @@ export function readCommandLog(root: string): CommandLogEntry[] {
   } catch {
     return [];
   }
+  // Tools append to the log while it is read: the text after the last newline may be a line still being written.
   return text
     .split("\n")
+    .slice(0, -1)
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as CommandLogEntry);
 }
