@@ -35,6 +35,8 @@ export interface PhaseResult {
    * Under parallelism the calls overlap and wait for CPU, so this is only an overhead figure with `--parallel 1`.
    */
   readonly outsideToolsMsPerZone?: number;
+  /** Sum of the simulated tools' process lifetimes during the run (strace), ms: the host-side work both sides must do. */
+  readonly toolProcessMs?: number;
   /** Peak RSS (VmHWM) of the provider plugin process, MiB. */
   readonly pluginPeakMiB?: number;
 }
@@ -137,7 +139,8 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
   const problem = run.code !== 0 ? `exit ${run.code}: ${tail(run.stdout + run.stderr)}` : await hostProblem(phase, zones, host);
   const rpc = rpcStats(providerCallDurations(trace, RPC_OF[phase]));
   // Tool time: each tool process's lifetime from the run's strace, else logged ms + calibrated start-up per run.
-  const toolMs = settings.toolSpans ? settings.toolSpans.total(from, to).ms : counters.commandMs + counters.commands * settings.toolStartupMs;
+  const traced = settings.toolSpans?.total(from, to).ms;
+  const toolMs = traced ?? counters.commandMs + counters.commands * settings.toolStartupMs;
   return {
     phase,
     ok: problem === undefined,
@@ -146,6 +149,7 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
     host: counters,
     rpc,
     outsideToolsMsPerZone: rpc && phase !== "up-no-change" ? round1((rpc.totalMs - toolMs) / zones) : undefined,
+    toolProcessMs: traced === undefined ? undefined : Math.round(traced),
     pluginPeakMiB: rss.peakMiB,
   };
 }

@@ -39,8 +39,8 @@ export interface OperationOverhead {
   readonly sessionsPerCall: number;
   /** Simulated tool runs per call, median. */
   readonly toolRunsPerCall: number;
-  /** The round trips of one call by kind: how many per call and their median wall time. */
-  readonly roundTrips: ReadonlyArray<{ readonly kind: string; readonly perCall: number; readonly medianMs: number }>;
+  /** The round trips of one call by kind: how many per call, their median wall time and (strace) median time outside tool processes. */
+  readonly roundTrips: ReadonlyArray<{ readonly kind: string; readonly perCall: number; readonly medianMs: number; readonly outsideToolsMs?: number }>;
 }
 
 /** What the in-process measurement found. */
@@ -71,6 +71,9 @@ export interface ProviderOverheadResult {
 interface RoundTrip {
   readonly kind: string;
   readonly ms: number;
+  /** Start and end, epoch ms. */
+  readonly from: number;
+  readonly to: number;
 }
 
 /** Measures create, read and delete of `zones` zones; `toolStartupMs` from tool-startup.ts; `parallel` for the concurrent batches. */
@@ -158,8 +161,9 @@ async function measureCalls(host: BenchHost, trips: RoundTrip[], tools: ToolTime
     return r.counters.commandMs + r.counters.commands * median(startups);
   });
   const overhead = rows.map((r, i) => r.wall - toolMs[i]!);
-  const kinds = new Map<string, number[]>();
-  for (const r of rows) for (const trip of r.trips) kinds.set(trip.kind, [...(kinds.get(trip.kind) ?? []), trip.ms]);
+  const kinds = new Map<string, RoundTrip[]>();
+  for (const r of rows) for (const trip of r.trips) kinds.set(trip.kind, [...(kinds.get(trip.kind) ?? []), trip]);
+  const outside = (list: RoundTrip[]) => ("spans" in tools ? round1(median(list.map((t) => t.ms - tools.spans.total(t.from, t.to).ms))) : undefined);
   return {
     calls: rows.length,
     toolTime: "spans" in tools ? "strace" : "calibrated",
@@ -171,7 +175,7 @@ async function measureCalls(host: BenchHost, trips: RoundTrip[], tools: ToolTime
     inProcessMedianMs: round1(median(rows.map((r) => r.wall - r.trips.reduce((s, trip) => s + trip.ms, 0)))),
     sessionsPerCall: median(rows.map((r) => r.counters.sessions)),
     toolRunsPerCall: median(rows.map((r) => r.counters.commands)),
-    roundTrips: [...kinds].map(([kind, ms]) => ({ kind, perCall: round1(ms.length / rows.length), medianMs: round1(median(ms)) })),
+    roundTrips: [...kinds].map(([kind, list]) => ({ kind, perCall: round1(list.length / rows.length), medianMs: round1(median(list.map((t) => t.ms))), outsideToolsMs: outside(list) })),
   };
 }
 
@@ -206,11 +210,12 @@ function instrumentSshHost(trips: RoundTrip[]): () => void {
     proto[method] = async function (this: unknown, argv: readonly string[], ...rest: unknown[]): Promise<unknown> {
       const call = () => (original as (...args: unknown[]) => Promise<unknown>).call(this, argv, ...rest);
       if (inside.getStore()) return call(); // one method delegating to the other: one round trip, counted once
+      const from = epochMs();
       const t = performance.now();
       try {
         return await inside.run(true, call);
       } finally {
-        trips.push({ kind: roundTripKind(argv), ms: performance.now() - t });
+        trips.push({ kind: roundTripKind(argv), ms: performance.now() - t, from, to: epochMs() });
       }
     };
   }

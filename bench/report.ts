@@ -28,11 +28,12 @@ export function renderMarkdown(r: BenchResults): string {
     "## Real CLI runs",
     "",
     "Each side on a fresh host: `pulumi up` (create), `pulumi refresh`, `pulumi up --expect-no-changes`, `pulumi destroy`.",
-    "Round trips = SSH exec sessions (sshd log); tools = simulated illumos commands (simulator log); outside tools = (sum of the engine's",
-    "Create/Read/Delete call times − tool time incl. start-up) / N, under the CLI's parallelism; plugin = peak RSS of the provider process.",
+    "Round trips = SSH exec sessions (sshd log); tools = simulated illumos commands (simulator log); tool processes = sum of their lifetimes",
+    "(strace; the host-side work, CPU-bound Node processes in the simulator); outside tools = (sum of the engine's Create/Read/Delete call",
+    "times − time in tool processes) / N, under the CLI's parallelism; plugin = peak RSS of the provider process.",
     "",
-    "| Side | N | Run | Wall s | SSH conns | Round trips (/zone) | Tools (/zone) | Outside tools ms/zone | Plugin peak MiB |",
-    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Side | N | Run | Wall s | SSH conns | Round trips (/zone) | Tools (/zone) | Tool processes s | Outside tools ms/zone | Plugin peak MiB |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const sc of r.engine) {
     const side = SIDE_LABEL[sc.side] + (sc.parallel ? ` (--parallel ${sc.parallel})` : "");
@@ -85,11 +86,17 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push("", `Concurrent read of all ${o.zones} zones: ${o.concurrentRead.sessionsPerZone} round trips and ${o.concurrentRead.toolRunsPerZone} tool runs per zone, ${o.concurrentRead.wallMs} ms in all.`);
     for (const [name, op] of [["create", o.create], ["delete", o.delete]] as const) {
       const together = name === "create" ? o.concurrent.createRoundTrips : o.concurrent.deleteRoundTrips;
-      lines.push("", `Round trips of one ${name}, alone and with ${o.concurrent.parallel} at a time:`, "", `| Round trip | Per call, alone | Median ms, alone | Per zone, ${o.concurrent.parallel} at a time |`, "| --- | ---: | ---: | ---: |");
+      lines.push(
+        "",
+        `Round trips of one ${name}, alone and with ${o.concurrent.parallel} at a time (outside tools: the round trip's wall time minus the tool processes in it):`,
+        "",
+        `| Round trip | Per call, alone | Median ms, alone | Outside tools ms, alone | Per zone, ${o.concurrent.parallel} at a time |`,
+        "| --- | ---: | ---: | ---: | ---: |",
+      );
       const kinds = [...new Set([...op.roundTrips.map((t) => t.kind), ...together.map((t) => t.kind)])];
       for (const kind of kinds) {
         const alone = op.roundTrips.find((t) => t.kind === kind);
-        lines.push(`| \`${kind.replace(/\|/g, "\\|")}\` | ${alone?.perCall ?? 0} | ${alone?.medianMs ?? "–"} | ${together.find((t) => t.kind === kind)?.perZone ?? 0} |`);
+        lines.push(`| \`${kind.replace(/\|/g, "\\|")}\` | ${alone?.perCall ?? 0} | ${alone?.medianMs ?? "–"} | ${alone?.outsideToolsMs ?? "–"} | ${together.find((t) => t.kind === kind)?.perZone ?? 0} |`);
       }
     }
     lines.push("", `${o.zones} creates, ${o.concurrent.parallel} at a time: ${o.concurrent.createWallMs} ms; ${o.zones} deletes, ${o.concurrent.parallel} at a time: ${o.concurrent.deleteWallMs} ms.`);
@@ -139,6 +146,7 @@ function phaseRow(side: string, n: number, p: PhaseResult): string {
     String(h.connections),
     `${h.sessions} (${round1(h.sessions / n)})`,
     `${h.commands} (${round1(h.commands / n)})`,
+    p.toolProcessMs === undefined ? "–" : s(p.toolProcessMs),
     p.outsideToolsMsPerZone === undefined ? "–" : String(p.outsideToolsMsPerZone),
     p.pluginPeakMiB === undefined ? "–" : String(p.pluginPeakMiB),
   ];
