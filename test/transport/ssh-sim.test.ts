@@ -34,6 +34,53 @@ afterAll(async () => {
 });
 
 describe("the simulator over SSH", () => {
+  test("zonecfg, zoneadm and dladm give the same bytes and exit codes over sshd as run locally", async () => {
+    // Two fresh hosts, one reached over sshd and one run directly, take the same commands (successes and refusals);
+    // only each host's own root directory differs in what they print.
+    const [remote, local] = await Promise.all([createSimHost({ installDelayMs: 1 }), createSimHost({ installDelayMs: 1 })]);
+    const other = await startSshd({ simRoot: remote.root });
+    const h = new SshHost({ host: other.host, port: other.port, user: other.user, privateKey: other.clientKey, hostKey: other.hostPublicKey, agent: false });
+    try {
+      const script = (zones: string) => ["create -b", "set brand=lipkg", `set zonepath=${zones}/web`, "set ip-type=exclusive", "add net", "set physical=web0", "set allowed-address=10.0.0.9/24", "end", "commit", ""].join("\n");
+      const steps: { argv: (zones: string) => string[]; stdin?: (zones: string) => string }[] = [
+        { argv: () => ["dladm", "create-vnic", "-l", "zstub0", "web0"] },
+        { argv: () => ["dladm", "create-vnic", "-l", "zstub0", "web0"] }, // exists
+        { argv: () => ["dladm", "create-vnic", "-l", "nolink", "bad name"] },
+        { argv: () => ["dladm", "show-vnic", "-p", "-o", "link,over,vid"] },
+        { argv: () => ["dladm", "show-link"] },
+        { argv: () => ["zonecfg", "-z", "web", "-f", "-"], stdin: script },
+        { argv: (z) => ["zonecfg", "-z", "db", `create; set zonepath=${z}/db; set autoboot=true; add attr; set name=note; set type=string; set value="a b"; end; commit`] },
+        { argv: () => ["zonecfg", "-z", "db", "set bogus=1"] },
+        { argv: () => ["zonecfg", "-z", "web", "info"] },
+        { argv: () => ["zonecfg", "-z", "db", "export"] },
+        { argv: () => ["zoneadm", "list", "-cp"] },
+        { argv: () => ["zoneadm", "list", "-cv"] },
+        { argv: () => ["zoneadm", "-z", "web", "boot"] }, // not installed
+        { argv: () => ["zoneadm", "-z", "nosuch", "list", "-p"] },
+        { argv: () => ["zoneadm", "-z", "web", "verify"] },
+        { argv: () => ["zonecfg", "-z", "db", "delete", "-F"] },
+        { argv: () => ["dladm", "delete-vnic", "web0"] },
+        { argv: () => ["dladm", "delete-vnic", "web0"] }, // gone
+      ];
+      const normal = (text: string, root: string) => text.split(root).join("<ROOT>");
+      for (const step of steps) {
+        const [tool, ...args] = step.argv(local.zonesDir);
+        const mine = await local.run(tool as never, args, { stdin: step.stdin?.(local.zonesDir) });
+        const theirs = await h.run(step.argv(remote.zonesDir), { stdin: step.stdin?.(remote.zonesDir) });
+        const shown = (r: { stdout: string; stderr: string; exitCode: number }, root: string) => ({ command: [tool, ...args].join(" "), stdout: normal(r.stdout, root), stderr: normal(r.stderr, root), exitCode: r.exitCode });
+        expect(shown(theirs, remote.root)).toEqual(shown(mine, local.root));
+      }
+      // The sequence really exercised both outcomes.
+      expect(local.log().filter((e) => e.exitCode !== 0).length).toBeGreaterThanOrEqual(5);
+      expect(local.log().filter((e) => e.exitCode === 0).length).toBeGreaterThanOrEqual(10);
+    } finally {
+      await h.close();
+      await other.stop();
+      remote.remove();
+      local.remove();
+    }
+  });
+
   test("sessions find the simulated tools first on PATH, acting on ILLUMOS_SIM_ROOT", async () => {
     expect((await root.run(["sh", "-c", "command -v zoneadm"])).stdout.trim()).toMatch(/test\/sim\/bin\/zoneadm$/);
     expect((await root.run(["zoneadm", "list", "-cp"])).stdout).toBe("0:global:running:/::ipkg:shared:0\n");
