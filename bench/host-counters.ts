@@ -1,6 +1,6 @@
 // What a host saw, counted at the host: SSH connections and exec sessions from the sshd log, simulated tool runs from the command log.
 
-import { readCommandLog, type CommandLogEntry } from "../test/harness/sim";
+import { readCommandLog } from "../test/harness/sim";
 import type { Sshd } from "../test/harness/sshd";
 
 /** Running totals on one simulated host; subtract two snapshots with {@link diffCounters}. */
@@ -17,12 +17,6 @@ export interface HostCounters {
   readonly byTool: Readonly<Record<string, number>>;
 }
 
-/** One line of the simulator's command log. */
-export type LoggedCommand = CommandLogEntry;
-
-/** The simulator's command log of the host at `simRoot` (empty when none yet). */
-export const commandLog = readCommandLog;
-
 /** `zoneadm -z web0 install` → `zoneadm install`: the tool and its first word that is not an option or its value. */
 export function commandKind(argv: readonly string[]): string {
   const [tool, ...rest] = argv;
@@ -38,7 +32,7 @@ export function commandKind(argv: readonly string[]): string {
 /** Counts everything the host saw so far. */
 export function hostCounters(sshd: Sshd, simRoot: string): HostCounters {
   const log = sshd.log();
-  const commands = commandLog(simRoot);
+  const commands = readCommandLog(simRoot);
   const byTool: Record<string, number> = {};
   for (const c of commands) {
     const k = commandKind(c.argv);

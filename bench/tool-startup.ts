@@ -3,7 +3,7 @@
 
 import { SshHost } from "../provider/transport/ssh-host";
 import type { BenchHost } from "./bench-host";
-import { commandLog } from "./host-counters";
+import { readCommandLog } from "../test/harness/sim";
 import { median, round1 } from "./stats";
 
 /** Samples of one simulated tool run's start-up, taken over SSH as the provider runs tools. */
@@ -36,7 +36,7 @@ export function startupProbe(host: BenchHost): StartupProbe {
     async sample() {
       const empty = await timed(["true"]);
       const wall = await timed(probes[next++ % probes.length]!);
-      return wall - (commandLog(sim.root).at(-1)?.ms ?? 0) - empty;
+      return wall - (readCommandLog(sim.root).at(-1)?.ms ?? 0) - empty;
     },
     close: () => ssh.close(),
   };
