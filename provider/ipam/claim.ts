@@ -1,7 +1,7 @@
 // Claims and releases zone addresses on a host: allocate under the registry lock, write the zone file, re-read to catch writers that do not lock.
 
 import { ZmgrError } from "../errors";
-import { runBatch } from "../transport/batch";
+import { runBatch, type BatchResult, type BatchStep } from "../transport/batch";
 import type { Host } from "../transport/host";
 import { decodeFile, encodeFile } from "../registry/codec";
 import { acquireRegistryLockWith, withRegistryLock, type LockOptions, type RegistryLock } from "../registry/lock";
@@ -115,39 +115,84 @@ function formatChosen(plan: PoolPlan, chosen: ReadonlyMap<IpFamily, bigint>): st
  * and our claim is undone.
  */
 export async function claimAddress(host: Host, root: string, request: ClaimRequest, options: ClaimOptions = {}): Promise<ClaimResult> {
-  const name = request.zone.name;
-  const rel = relativePath("zone", name);
   // Fast path, two round trips: [take the lock, read pool + zone files], then [write our file,
   // re-read the zone files, release the lock]. A collision with a writer that does not lock
   // (rare) falls back to the locked loop below, which moves an allocated address.
-  const read = readStep(root, { pools: [request.pool], zones: true }, options);
-  const { lock, results } = await acquireRegistryLockWith(host, root, [read.step], options.lock);
-  let release: ReturnType<RegistryLock["releaseStep"]> | undefined;
-  let original: RegistryEntry<Zone> | undefined;
+  const read = claimReadStep(root, request.pool, options);
+  const { lock, results } = await acquireRegistryLockWith(host, root, { steps: [read.step] }, options.lock);
+  const prepared = await prepareClaim(host, root, request, { lock, snapshot: () => read.decode(results[0]) }, options);
+  return prepared.finish(await runBatch(host, prepared.steps).catch(async (e: unknown) => {
+    await prepared.abandon();
+    throw e;
+  }));
+}
+
+/** The read a claim decides from, as a batch step to run under the registry lock: the pool and every zone file. */
+export function claimReadStep(root: string, pool: string | true, options: RegistryOptions = {}): ReturnType<typeof readStep> {
+  return readStep(root, { pools: pool === true ? true : [pool], zones: true }, options);
+}
+
+/** A claim decided under the registry lock, which the caller's next round trip records. */
+export interface PreparedClaim {
+  /** The addresses decided, in zone-file form, IPv4 first. */
+  readonly addresses: readonly string[];
+  /**
+   * Write the zone file, re-read the zone files, release the lock: run them first in one batch; none reads
+   * stdin. Steps appended after them run only when the write succeeded (runBatch's `stop`).
+   */
+  readonly steps: readonly BatchStep[];
+  /**
+   * With the results of `steps`: releases the lock, checks the write and looks for writers that do not lock.
+   * On a collision an allocated address is moved under the lock: the result's addresses then differ from
+   * `addresses`. Throws like {@link claimAddress}.
+   */
+  finish(results: BatchResult): Promise<ClaimResult>;
+  /** When the batch died: releases the lock (retrying; it may have been released). */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Decides a claim from `held.snapshot` (read under `held.lock`, with the pool and every zone file) and returns
+ * the steps that record it. A claim that cannot be made (no pool, an address taken, a broken file that may
+ * hold addresses) throws here, after releasing the lock.
+ */
+export async function prepareClaim(host: Host, root: string, request: ClaimRequest, held: { lock: RegistryLock; snapshot: () => RegistrySnapshot }, options: ClaimOptions = {}): Promise<PreparedClaim> {
+  const name = request.zone.name;
+  const rel = relativePath("zone", name);
+  const path = absolutePath(root, rel);
+  let decided: ReturnType<typeof decideClaim>;
   try {
-    const snapshot = read.decode(results[0]);
-    const { plan, own, chosen } = decideClaim(snapshot, root, request);
-    original = own;
-    const path = absolutePath(root, rel);
-    const model = withAddresses(own?.model ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen, request.keep);
-    const text = encodeFile(SCHEMAS.zone, own, model as unknown as Record<string, unknown>, path);
-    const write = own && text === own.text ? undefined : writeStep(host, root, rel, own ? { text: own.text } : "absent");
-    const verify = readStep(root, { zones: true }, options);
-    release = lock.releaseStep();
-    const steps = [...(write ? [write.step] : []), { ...verify.step, onFailure: "continue" as const }, release.step];
-    const r = await runBatch(host, steps, { stdin: text });
-    await release.released(r[steps.length - 1]);
-    write?.check(r[0]);
-    const after = verify.decode(r[steps.length - 2]);
-    const others = holdingsOf(after.zones.values(), name);
-    if (![...chosen].some(([family, value]) => others.some((h) => h.family === family && h.value === value))) {
-      return { addresses: formatChosen(plan, chosen), file: path, zone: decodeFile<Zone>(SCHEMAS.zone, path, text, name).model };
-    }
-  } finally {
-    // Without the batch's result (it died, or the release step never ran) this releases on its own.
-    await (release ? release.released(undefined) : lock.release());
+    decided = decideClaim(held.snapshot(), root, request);
+  } catch (err) {
+    await held.lock.release();
+    throw err;
   }
-  return claimAddressLocked(host, root, request, options, { original });
+  const { plan, own, chosen } = decided;
+  const model = withAddresses(own?.model ?? { ...request.zone, addresses: [] }, plan, request.pool, chosen, request.keep);
+  const text = encodeFile(SCHEMAS.zone, own, model as unknown as Record<string, unknown>, path);
+  const write = own && text === own.text ? undefined : writeStep(host, root, rel, own ? { text: own.text } : "absent", text);
+  const verify = readStep(root, { zones: true }, options);
+  const release = held.lock.releaseStep();
+  const steps = [...(write ? [write.step] : []), { ...verify.step, onFailure: "continue" as const }, release.step];
+  return {
+    addresses: formatChosen(plan, chosen),
+    steps,
+    async finish(results) {
+      try {
+        await release.released(results[steps.length - 1]);
+        write?.check(results[0]);
+        const after = verify.decode(results[steps.length - 2]);
+        const others = holdingsOf(after.zones.values(), name);
+        if (![...chosen].some(([family, value]) => others.some((h) => h.family === family && h.value === value))) {
+          return { addresses: formatChosen(plan, chosen), file: path, zone: decodeFile<Zone>(SCHEMAS.zone, path, text, name).model };
+        }
+      } finally {
+        await release.released(undefined); // a no-op once released above
+      }
+      return claimAddressLocked(host, root, request, options, { original: own });
+    },
+    abandon: () => release.released(undefined),
+  };
 }
 
 /** What a claim decides from a snapshot: the pool's plan, the zone's own file, the addresses to hold per family. */

@@ -1,7 +1,9 @@
 // Creates a zone: claim an address, VNIC, zonecfg, install, publishers, boot; on failure undo everything this attempt did.
 
 import { hasCode, ZmgrError } from "../errors";
-import { claimAddress, releaseAddress } from "../ipam/claim";
+import { prepareClaim, releaseAddress } from "../ipam/claim";
+import { acquireRegistryLockWith, type RegistryLock } from "../registry/lock";
+import { readStep, type RegistrySnapshot } from "../registry/store";
 import { checkDladm, createVnicArgv, deleteVnic } from "../illumos/dladm";
 import { checkPkg, setPublisherArgv } from "../illumos/pkg";
 import { checkZoneadm, haltZone, installZone, uninstallZone, zoneadmArgv, zoneFromList } from "../illumos/zoneadm";
@@ -14,7 +16,7 @@ import { connect, type HostHandle } from "./host-spec";
 import { progressFor, type Progress } from "./progress";
 import { describeUndoFailures, Rollback } from "./rollback";
 import { defaultVnicName } from "./zone-check";
-import { netPlan, zoneRegistryStep, type ZoneRegistryView } from "./zone-context";
+import { netPlan, zoneRegistryView, type ZoneRegistryView } from "./zone-context";
 import { declaredOf, type ZoneInputs, type ZoneOutputs } from "./zone-inputs";
 import { desiredShape, ownershipOf, targetConfig, type ZoneShape } from "./zone-shape";
 import { zoneTimeouts } from "./zone-timeouts";
@@ -53,47 +55,57 @@ export class PartialCreateError extends ZmgrError {
 }
 
 /**
- * Creates the zone described by `inputs` on its host and returns its outputs, in six round trips:
- * [registry read, zone state, VNIC state], the address claim (two), [VNIC, zonecfg], install,
- * [publishers, boot, zone state].
+ * Creates the zone described by `inputs` on its host and returns its outputs, in four round trips:
+ * [zone state, VNIC state, registry lock, registry read], [zone file, re-read, unlock, VNIC, zonecfg],
+ * install, [publishers, boot, zone state].
  */
 export async function createZone(inputs: ZoneInputs, progress: Progress = progressFor("zone", inputs.name)): Promise<ZoneOutputs> {
   const handle = connect(resolveHost(inputs.host));
-  const { host } = handle;
+  const { host, root } = handle;
   const name = inputs.name;
   const vnic = inputs.vnic ?? defaultVnicName(name);
-  const registry = zoneRegistryStep(handle, { zone: name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool });
+  const request = { zone: name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool };
   const list = zoneadmArgv(name, ["list", "-p"]);
   const showVnic = ["dladm", "show-vnic", "-p", "-o", "link,over", vnic];
-  const r = await runBatch(host, [registry.step, { argv: list, onFailure: "continue" }, { argv: showVnic, onFailure: "continue" }]);
-  const view = registry.view(r[0]);
-  const shape = desiredShape(inputs, view.template);
-  if (!view.pool) {
-    throw new ZmgrError("zmgr::zone::no-pool", `zone ${name} has no pool: neither its inputs nor template ${JSON.stringify(inputs.template)} name one`, {
-      help: "set `pool` on the zone or on its template",
-    });
+  // Everything the claim decides from, read under the registry lock, which the probes run before.
+  const read = readStep(root, { templates: [inputs.template], pools: true, publishers: true, zones: true });
+  const { lock, results, before } = await acquireRegistryLockWith(host, root, { before: [{ argv: list }, { argv: showVnic }], steps: [read.step] });
+  let held: { lock: RegistryLock; snapshot: RegistrySnapshot } | undefined;
+  try {
+    const snapshot = read.decode(results[0]);
+    const view = zoneRegistryView(snapshot, root, request);
+    const shape = desiredShape(inputs, view.template);
+    if (!view.pool) {
+      throw new ZmgrError("zmgr::zone::no-pool", `zone ${name} has no pool: neither its inputs nor template ${JSON.stringify(inputs.template)} name one`, {
+        help: "set `pool` on the zone or on its template",
+      });
+    }
+    const existing = zoneFromList(host, list, name, ran(before[0]));
+    const own = view.ownFile?.model;
+    if (existing && UNFINISHED.has(existing.state) && own?.vnic === shape.vnic && own.zonepath === shape.zonepath && (own.brand ?? shape.brand) === shape.brand) {
+      // A zone never installed, with a registry file recording exactly it: what a create (ours, or the zmgr
+      // CLI's) leaves when it is interrupted - its process killed, say. Nothing can be using it: finish it.
+      await lock.release();
+      progress.step(`zone ${name} is ${existing.state}: an earlier create of it stopped half-way (${view.ownFile!.path} records it); finishing it`);
+      return updateZone(name, outputs(inputs, handle, view, shape, own.addresses ?? [], existing.state, ""), inputs, progress);
+    }
+    if (existing) {
+      throw new ZmgrError("zmgr::zone::exists", `zone ${name} already exists on ${host.label} (state ${existing.state})`, {
+        help: "set `adopt: true` to take over the existing zone (it must match), or pick another name",
+        details: { zone: name, state: existing.state },
+      });
+    }
+    if (view.ownFile) progress.step(`reusing the existing registry file ${view.ownFile.path} (no zone of that name exists)`);
+    // A VNIC the zone's own registry file records, over the pool's stub: a leftover of this zone, reused.
+    const leftover = view.ownFile?.model.vnic === vnic && before[1]?.exitCode === 0 && before[1].stdout.trim() === `${vnic}:${view.pool.model.stub}`;
+    held = { lock, snapshot };
+    return await build(inputs, handle, view, shape, leftover, held, progress);
+  } finally {
+    if (!held) await lock.release(); // refused before the claim: nothing was done (a no-op once released)
   }
-  const existing = zoneFromList(host, list, name, r[1]!);
-  const own = view.ownFile?.model;
-  if (existing && UNFINISHED.has(existing.state) && own?.vnic === shape.vnic && own.zonepath === shape.zonepath && (own.brand ?? shape.brand) === shape.brand) {
-    // A zone never installed, with a registry file recording exactly it: what a create (ours, or the zmgr
-    // CLI's) leaves when it is interrupted - its process killed, say. Nothing can be using it: finish it.
-    progress.step(`zone ${name} is ${existing.state}: an earlier create of it stopped half-way (${view.ownFile!.path} records it); finishing it`);
-    return updateZone(name, outputs(inputs, handle, view, shape, own.addresses ?? [], existing.state, ""), inputs, progress);
-  }
-  if (existing) {
-    throw new ZmgrError("zmgr::zone::exists", `zone ${name} already exists on ${host.label} (state ${existing.state})`, {
-      help: "set `adopt: true` to take over the existing zone (it must match), or pick another name",
-      details: { zone: name, state: existing.state },
-    });
-  }
-  if (view.ownFile) progress.step(`reusing the existing registry file ${view.ownFile.path} (no zone of that name exists)`);
-  // A VNIC the zone's own registry file records, over the pool's stub: a leftover of this zone, reused.
-  const leftover = view.ownFile?.model.vnic === vnic && r[2]?.exitCode === 0 && r[2].stdout.trim() === `${vnic}:${view.pool.model.stub}`;
-  return build(inputs, handle, view, shape, leftover, progress);
 }
 
-async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryView, shape: ZoneShape, leftoverVnic: boolean, progress: Progress): Promise<ZoneOutputs> {
+async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryView, shape: ZoneShape, leftoverVnic: boolean, held: { lock: RegistryLock; snapshot: RegistrySnapshot }, progress: Progress): Promise<ZoneOutputs> {
   const { host, root } = handle;
   const name = inputs.name;
   const pool = view.pool!;
@@ -102,43 +114,73 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
   let step = "claiming an address";
   let addresses: readonly string[] = [];
   try {
-    progress.step(`claiming an address from pool ${shape.pool}`);
     const claimRequest = {
       zone: { name, template: inputs.template, brand: shape.brand, zonepath: shape.zonepath, pool: shape.pool, vnic: shape.vnic },
       pool: shape.pool,
       requested: inputs.address === undefined ? undefined : [inputs.address],
       families: inputs.address === undefined ? [primaryFamily(pool.model.networks)] : undefined,
     };
-    // A claim that failed may still have written the file (it failed after the write: the verify read,
-    // a dropped connection): release it then too, unless the failure proves the file is someone
-    // else's (a conflict: a zone of that name being created elsewhere at the same time).
-    const claim = view.ownFile
-      ? await claimAddress(host, root, claimRequest)
-      : await undo.attempt(`registry file of zone ${name}`, () => claimAddress(host, root, claimRequest), () => releaseAddress(host, root, { zone: name }), (e) => hasCode(e, "zmgr::registry::conflict"));
-    addresses = claim.addresses;
+    const prepared = await prepareClaim(host, root, claimRequest, { lock: held.lock, snapshot: () => held.snapshot });
+    addresses = prepared.addresses;
 
-    // The VNIC and the whole configuration in one round trip; each undone only if it succeeded.
+    // The claim (zone file, re-read, unlock), the VNIC and the whole configuration in one round trip; the VNIC
+    // and zonecfg run only when the zone file was written. Each is undone only if it may have taken effect.
     const vnicArgv = createVnicArgv({ name: shape.vnic, over: pool.model.stub });
-    const script = buildCreateScript(targetConfig(name, shape, netPlan(pool.model, addresses), undefined, ownershipOf(inputs)));
+    const configure = (claimed: readonly string[]) => buildCreateScript(targetConfig(name, shape, netPlan(pool.model, claimed), undefined, ownershipOf(inputs)));
+    let script = configure(addresses);
     const cfgArgv = zonecfgScriptArgv(name);
-    progress.step(leftoverVnic ? `reusing VNIC ${shape.vnic} recorded in the zone's registry file; configuring the zone` : `creating VNIC ${shape.vnic} over ${pool.model.stub} and configuring the zone`);
-    const configured = await runBatch(host, [...(leftoverVnic ? [] : [{ argv: vnicArgv }]), { argv: cfgArgv, stdin: true }], { stdin: script }).catch((e: unknown) => {
-      // Died mid-way: either may exist now. Neither existed before (checked above), so both undos are safe.
+    progress.step(
+      `claiming ${addresses.join(", ")} from pool ${shape.pool}, ` +
+        (leftoverVnic ? `reusing VNIC ${shape.vnic} recorded in the zone's registry file; configuring the zone` : `creating VNIC ${shape.vnic} over ${pool.model.stub} and configuring the zone`),
+    );
+    const releaseClaim = () => releaseAddress(host, root, { zone: name });
+    const n = prepared.steps.length;
+    const batch = await runBatch(host, [...prepared.steps, ...(leftoverVnic ? [] : [{ argv: vnicArgv }]), { argv: cfgArgv, stdin: true }], { stdin: script }).catch(async (e: unknown) => {
+      await prepared.abandon();
+      // Died mid-way: the zone file, the VNIC and the configuration may exist now. None existed before (checked
+      // above; an existing file is kept), so these undos are safe.
+      if (!view.ownFile) undo.add(`registry file of zone ${name}`, releaseClaim);
       if (unknownOutcome(e)) {
         if (!leftoverVnic) undo.add(`VNIC ${shape.vnic}`, () => deleteVnic(host, shape.vnic));
         undo.add("zone configuration", () => deleteZoneConfig(host, name));
       }
       throw e;
     });
-    // A step that failed may have done its work first: its undo is registered then too, unless the
-    // failure proves nothing was made ("already exists": not ours).
-    if (!leftoverVnic) {
-      step = `creating VNIC ${shape.vnic} over ${pool.model.stub}`;
-      await undo.attempt(`VNIC ${shape.vnic}`, async () => checkDladm(host, vnicArgv, configured[0]!), () => deleteVnic(host, shape.vnic), alreadyExists);
+    // A claim that failed may still have written the file (it failed after the write: the re-read), so it is
+    // released then too, unless the failure proves the file is someone else's (a conflict: a zone of that name
+    // being created elsewhere at the same time). An existing file is kept.
+    const finishClaim = () => prepared.finish(batch.slice(0, n));
+    const claimed = await (view.ownFile ? finishClaim() : undo.attempt(`registry file of zone ${name}`, finishClaim, releaseClaim, (e) => hasCode(e, "zmgr::registry::conflict"))).then(
+      (claim) => ({ claim }),
+      (error: unknown) => ({ error }),
+    );
+    // A step that failed may have done its work first: its undo is registered then too, unless the failure
+    // proves nothing was made ("already exists": not ours). After a failed claim only steps that ran count.
+    const [vnicResult, cfgResult] = leftoverVnic ? [undefined, batch[n]] : [batch[n], batch[n + 1]];
+    let failed = "error" in claimed ? { step, error: claimed.error } : undefined;
+    const check = async (what: string, run: () => Promise<unknown>) => {
+      await run().catch((error: unknown) => (failed ??= { step: what, error }));
+    };
+    if (!leftoverVnic && (!failed || vnicResult)) {
+      await check(`creating VNIC ${shape.vnic} over ${pool.model.stub}`, () => undo.attempt(`VNIC ${shape.vnic}`, async () => checkDladm(host, vnicArgv, ran(vnicResult)), () => deleteVnic(host, shape.vnic), alreadyExists));
     }
-    step = "configuring the zone (zonecfg)";
-    const cfgResult = configured[configured.length - 1];
-    await undo.attempt("zone configuration", async () => checkZonecfgScript(host, cfgArgv, ran(cfgResult), script), () => deleteZoneConfig(host, name), () => cfgResult === undefined);
+    if (!failed || cfgResult) {
+      await check("configuring the zone (zonecfg)", () => undo.attempt("zone configuration", async () => checkZonecfgScript(host, cfgArgv, ran(cfgResult), script), () => deleteZoneConfig(host, name), () => cfgResult === undefined));
+    }
+    if (failed) {
+      step = failed.step;
+      throw failed.error;
+    }
+    if ("error" in claimed) throw claimed.error; // never: a failed claim set `failed` (this narrows the type)
+    if (claimed.claim.addresses.join() !== addresses.join()) {
+      // A writer that does not take the lock (the zmgr CLI) took our address meanwhile: the claim moved to
+      // another one, so the configuration is made again with it.
+      progress.step(`address ${addresses.join(", ")} was taken by another writer meanwhile; configuring the zone with ${claimed.claim.addresses.join(", ")}`);
+      addresses = claimed.claim.addresses;
+      await deleteZoneConfig(host, name);
+      script = configure(addresses);
+      checkZonecfgScript(host, cfgArgv, await host.run(cfgArgv, { stdin: script }), script);
+    }
 
     step = "installing the zone (zoneadm install)";
     progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);

@@ -285,27 +285,44 @@ function heldLock(host: Host, root: string, token: string, logger: LockLogger, s
   return lock;
 }
 
+/** What {@link acquireRegistryLockWith} runs besides taking the lock. */
+export interface LockedBatch {
+  /** Commands run right after the lock is taken, in the same round trip; their results are only meaningful under the lock. */
+  readonly steps: readonly BatchStep[];
+  /**
+   * Commands that need no lock, run once in the same round trip just before taking it (probes of the host's
+   * state): the lock is then not held while they run. They run again with `steps` only when the first round
+   * trip's outcome is unknown (it died).
+   */
+  readonly before?: readonly BatchStep[];
+}
+
 /**
- * Takes the lock and runs `steps` right after it in the same round trip, when the lock is free
+ * Takes the lock and runs `batch.steps` right after it in the same round trip, when the lock is free
  * (the common case: one round trip instead of two). When it is busy, waits like
- * {@link acquireRegistryLock} and then runs `steps` in a second round trip. The steps' results
- * are only meaningful under the lock, which is held when this returns.
+ * {@link acquireRegistryLock} and then runs the steps in a second round trip. The lock is held when
+ * this returns.
  */
-export async function acquireRegistryLockWith(host: Host, root: string, steps: readonly BatchStep[], options: LockOptions = {}, run: RunOptions = {}): Promise<{ lock: RegistryLock; results: BatchResult }> {
+export async function acquireRegistryLockWith(host: Host, root: string, batch: LockedBatch, options: LockOptions = {}, run: RunOptions = {}): Promise<{ lock: RegistryLock; results: BatchResult; before: BatchResult }> {
   checkRoot(root);
   const token = randomBytes(12).toString("hex");
   const label = oneLine(options.label ?? "pulumi-zmgr");
   const attempt: BatchStep = { argv: ["/bin/sh", "-c", ACQUIRE_SCRIPT, "sh", root, token, label, oneLine(hostname()), String(process.pid)] };
-  let first: BatchResult = [];
+  const before = (batch.before ?? []).map((step) => ({ ...step, onFailure: "continue" as const }));
+  let first: BatchResult | undefined;
   try {
-    first = await runBatch(host, [attempt, ...steps], run);
+    first = await runBatch(host, [...before, attempt, ...batch.steps], run);
   } catch (err) {
     if (!unknownOutcome(err)) throw err; // else it may have taken the lock: acquire() below finds our token
   }
-  if (first[0]?.exitCode === 0) return { lock: heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }, options.staleMs ?? 120_000), results: first.slice(1) };
+  const split = (r: BatchResult, n: number) => ({ before: r.slice(0, n), results: r.slice(n) });
+  if (first?.[before.length]?.exitCode === 0) {
+    return { lock: heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }, options.staleMs ?? 120_000), ...split(first.slice(0, before.length).concat(first.slice(before.length + 1)), before.length) };
+  }
   const lock = await acquire(host, root, options, token);
   try {
-    return { lock, results: await runBatch(host, steps, run) };
+    if (first) return { lock, before: first.slice(0, before.length), results: await runBatch(host, batch.steps, run) };
+    return { lock, ...split(await runBatch(host, [...before, ...batch.steps], run), before.length) };
   } catch (err) {
     await lock.release();
     throw err;

@@ -18,19 +18,23 @@ export type WriteExpectation = "absent" | "any" | { readonly text: string | unde
 
 /**
  * POSIX sh. Arguments: root, relative path, mode (create | replace | force), expected `CRC SIZE`
- * or `absent`. The content comes on stdin. Directories are made 0755, the temporary file is
+ * or `absent`, then `-` (the content comes on stdin) or `=CONTENT` (printed by the printf builtin: no
+ * process, and the batch's stdin stays free for another command). Directories are made 0755, the temporary file is
  * created 0600 by mktemp (never world-readable while written), then made 0644 and renamed over
  * the target, so a crash leaves the old file or the new one, never a mix.
  * Exit 3: the target is not what was expected (conflict). Exit 4: a failure (stderr says why).
  */
-const WRITE_SCRIPT = `root=$1; rel=$2; mode=$3; want=$4
+const WRITE_SCRIPT = `root=$1; rel=$2; mode=$3; want=$4; data=$5
 target=$root/$rel
 dir=\${target%/*}
 umask 022
 if [ ! -d "$dir" ]; then mkdir -p "$dir" || exit 4; fi
 umask 077
 tmp=$(mktemp "$dir/.zmgr-write.XXXXXX") || exit 4
-if ! cat > "$tmp"; then rm -f "$tmp"; exit 4; fi
+case $data in
+=*) printf '%s' "\${data#=}" > "$tmp" ;;
+*) cat > "$tmp" ;;
+esac || { rm -f "$tmp"; exit 4; }
 if ! chmod 644 "$tmp"; then rm -f "$tmp"; exit 4; fi
 case $mode in
 create)
@@ -85,17 +89,18 @@ export async function writeRegistryFile(host: Host, root: string, rel: string, t
 }
 
 /**
- * The write as one step of a batch that takes `text` as its stdin (see transport/batch.ts);
+ * The write as one step of a batch (see transport/batch.ts) that takes the content as the batch's stdin, or
+ * carries `text` in its argv when given (for small files: a zone file is a few hundred bytes);
  * `check` throws `zmgr::registry::conflict` or `zmgr::registry::write` for its result.
  */
-export function writeStep(host: Host, root: string, rel: string, expect: WriteExpectation): { step: BatchStep; check(result: RunResult | undefined): void } {
+export function writeStep(host: Host, root: string, rel: string, expect: WriteExpectation, text?: string): { step: BatchStep; check(result: RunResult | undefined): void } {
   checkRoot(root);
   const path = absolutePath(root, rel);
   const mode = expect === "absent" ? "create" : expect === "any" ? "force" : "replace";
   const want = typeof expect === "object" ? (expect.text === undefined ? "absent" : posixCksum(expect.text)) : "";
-  const argv = ["/bin/sh", "-c", WRITE_SCRIPT, "sh", root, rel, mode, want];
+  const argv = ["/bin/sh", "-c", WRITE_SCRIPT, "sh", root, rel, mode, want, text === undefined ? "-" : `=${text}`];
   return {
-    step: { argv, stdin: true },
+    step: text === undefined ? { argv, stdin: true } : { argv },
     check: (result) => {
       if (!result) throw writeFailed(host, argv, { stdout: "", stderr: "the write did not run", exitCode: -1 }, path);
       if (result.exitCode === 3) throw conflictError(path, expect === "absent" ? "already exists" : "changed since it was read");

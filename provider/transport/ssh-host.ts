@@ -30,6 +30,14 @@ const CLOSE_GRACE_MS = 2000;
  * timed-out command is killed from a second channel, with the same privilege, by {@link KILL_SCRIPT}.
  */
 const PID_WRAPPER = 'echo "zmgr-pid:$$" >&2; exec "$@"';
+/** The pid report alone, put in front of a `/bin/sh -c` script run without a privilege prefix: one shell fewer per command. */
+const PID_ECHO = 'echo "zmgr-pid:$$" >&2';
+
+/** The command line sent to sshd: `command` under the pid wrapper (see {@link PID_WRAPPER}). */
+function wrapped(command: readonly string[]): string {
+  if (command[0] === "/bin/sh" && command[1] === "-c" && command.length >= 3) return commandLine(["/bin/sh", "-c", `${PID_ECHO}\n${command[2]}`, ...command.slice(3)]);
+  return commandLine(["sh", "-c", PID_WRAPPER, "sh", ...command]);
+}
 /** Kills the process tree under pid $1 (listed first, so no child escapes by being re-parented) and its process group. */
 const KILL_SCRIPT = [
   "pids=$(ps -e -o pid= -o ppid= | awk '{ parent[$1] = $2 }",
@@ -76,7 +84,7 @@ export class SshHost implements Host {
   async runStreaming(argv: readonly string[], options: StreamingRunOptions = {}): Promise<RunResult> {
     const command = [...this.options.privilegePrefix, ...argv];
     const shown = redact(commandLine(command), options.secrets);
-    const line = commandLine(["sh", "-c", PID_WRAPPER, "sh", ...command]);
+    const line = wrapped(command);
     const release = await this.slots.acquire();
     let opened: Started;
     try {

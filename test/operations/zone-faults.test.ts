@@ -1,6 +1,9 @@
 // A failure at any step of zone create leaves nothing behind and a retry succeeds; a failed delete converges on retry.
 
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
+import { LocalHost } from "../../provider/transport/local-host";
 import type { ZoneOutputs } from "../../provider/operations/zone-inputs";
 import { zoneFixture, type ZoneFixture } from "./fixture";
 
@@ -95,5 +98,55 @@ describe("delete", () => {
     await fx.sim.clearFaults();
     await zoneProvider.delete!("half", z);
     await expectClean("half");
+  });
+});
+
+describe("a writer that does not take the registry lock (the zmgr CLI) takes our address while we create", () => {
+  /** Writes zone file `cli.kdl` holding `address` just before the round trip that records our claim runs. */
+  function raceWith(zone: string, address: string): jest.SpyInstance {
+    const original = LocalHost.prototype.runStreaming;
+    let done = false;
+    return jest.spyOn(LocalHost.prototype, "runStreaming").mockImplementation(function (this: LocalHost, argv, options) {
+      if (!done && argv.join(" ").includes(`zones/${zone}.kdl`) && argv.join(" ").includes("zonecfg")) {
+        done = true;
+        mkdirSync(join(fx.registry, "zones"), { recursive: true });
+        writeFileSync(join(fx.registry, "zones", "cli.kdl"), `zone "cli" {\n    pool "lan"\n    address "${address}"\n}\n`);
+      }
+      return original.call(this, argv, options);
+    });
+  }
+
+  test("theirs wins: our zone moves to the next free address, configured with it, and nothing else changes", async () => {
+    const spy = raceWith("mover", "10.0.0.10/24");
+    try {
+      const made = (await zoneProvider.create(fx.zone("mover"))).outs as ZoneOutputs;
+      expect(made.address).toBe("10.0.0.11/24");
+      expect(made.state).toBe("running");
+      expect(fx.registryFile("mover")).toContain('address "10.0.0.11/24"');
+      expect(await fx.sh("zonecfg", "-z", "mover", "info", "net")).toContain("allowed-address: 10.0.0.11/24");
+      expect(fx.progress.some((l) => /10\.0\.0\.10\/24 was taken by another writer meanwhile; configuring the zone with 10\.0\.0\.11\/24/.test(l))).toBe(true);
+      await zoneProvider.delete!("mover", made);
+      await expectClean("mover");
+    } finally {
+      spy.mockRestore();
+      rmSync(join(fx.registry, "zones", "cli.kdl"), { force: true });
+    }
+  });
+
+  test("a requested address taken that way fails the create and undoes everything; their file stays", async () => {
+    const spy = raceWith("wanted", "10.0.0.150/24");
+    try {
+      const error = await zoneProvider.create(fx.zone("wanted", { address: "10.0.0.150" })).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.message).toMatch(/requested address 10\.0\.0\.150 is already held by zone "cli" .*\[zmgr::pool::address-taken\]/);
+      expect(error?.message).toContain("Everything this attempt did was undone");
+      await expectClean("wanted");
+      expect(existsSync(join(fx.registry, "zones", "cli.kdl"))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      rmSync(join(fx.registry, "zones", "cli.kdl"), { force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { acquireRegistryLock, withRegistryLock } from "../../provider/registry/lock";
+import { acquireRegistryLock, acquireRegistryLockWith, withRegistryLock } from "../../provider/registry/lock";
 import { SpyHost, tempRoot } from "./helpers";
 
 let root: string;
@@ -122,4 +122,30 @@ test("a root that cannot hold a lock is zmgr::lock::failed", async () => {
   const lock = await acquireRegistryLock(host, missing, { logger }); // creates the root
   await lock.release();
   expect(existsSync(missing)).toBe(true);
+});
+
+describe("acquireRegistryLockWith", () => {
+  const probe = (file: string) => ({ argv: ["/bin/sh", "-c", 'if [ -d "$1/.lock" ]; then echo locked; else echo free; fi; echo x >> "$2"; exit 1', "sh", root, join(root, file)] });
+  const underLock = () => ({ argv: ["/bin/sh", "-c", '[ -d "$1/.lock" ] && echo locked', "sh", root] });
+
+  test("`before` runs first, without the lock, failing or not; `steps` under it; one round trip when free", async () => {
+    const { lock, before, results } = await acquireRegistryLockWith(host, root, { before: [probe("probes")], steps: [underLock()] }, { logger });
+    expect(host.calls).toHaveLength(1);
+    expect(before.map((r) => [r?.stdout, r?.exitCode])).toEqual([["free\n", 1]]);
+    expect(results.map((r) => r?.stdout)).toEqual(["locked\n"]);
+    expect(readFileSync(join(root, "probes"), "utf8")).toBe("x\n");
+    await lock.release();
+  });
+
+  test("when the lock is busy, `before` is not run again: only `steps`, once the lock is taken", async () => {
+    const first = await acquireRegistryLock(host, root, { logger });
+    const second = acquireRegistryLockWith(host, root, { before: [probe("probes")], steps: [underLock()] }, { logger, initialDelayMs: 10, maxDelayMs: 20 });
+    await new Promise((r) => setTimeout(r, 100));
+    await first.release();
+    const { lock, before, results } = await second;
+    expect(before.map((r) => r?.stdout)).toEqual(["locked\n"]); // the first holder's lock: `before` does not wait
+    expect(results.map((r) => r?.stdout)).toEqual(["locked\n"]);
+    expect(readFileSync(join(root, "probes"), "utf8")).toBe("x\n"); // ran once
+    await lock.release();
+  });
 });

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join } from "node:path";
 import type { Pool, Zone } from "../../provider/registry/models";
 import { deleteEntry, readRegistry, updateEntry, writeEntry } from "../../provider/registry/store";
-import { deleteRegistryFile, writeRegistryFile } from "../../provider/registry/write";
+import { deleteRegistryFile, writeRegistryFile, writeStep } from "../../provider/registry/write";
 import { LocalHost } from "../../provider/transport/local-host";
 import { put, shells, ShellHost, SpyHost, tempRoot, zoneFile } from "./helpers";
 
@@ -147,5 +147,17 @@ describe.each(shells())("the scripts under %s", (shell) => {
     expect(snap.zones.get("odd")?.text).toBe('zone "odd" {}');
     await deleteEntry(sh, root, "zone", "web", snap.zones.get("web")!.text);
     expect(readdirSync(join(root, "zones"))).toEqual(["odd.kdl"]);
+  });
+
+  test("content carried in the argv (no stdin) is written byte for byte", async () => {
+    const sh = new ShellHost(shell);
+    const texts = ["", "no newline", "%s %d %% \\n \\ $HOME `id` $(id) '\"", "-n\n-e\n", "line\n\n\ttabs  \n", "ünïcödé ✓ 𝄞\n", "x".repeat(100_000)];
+    for (const [i, text] of texts.entries()) {
+      const write = writeStep(sh, root, `zones/t${i}.kdl`, "absent", text);
+      expect(write.step.stdin).toBeUndefined();
+      write.check(await sh.run(write.step.argv));
+      expect(readFileSync(join(root, "zones", `t${i}.kdl`), "utf8")).toBe(text);
+      expect(mode(join(root, "zones", `t${i}.kdl`))).toBe(0o644);
+    }
   });
 });

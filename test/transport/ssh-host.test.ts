@@ -1,6 +1,9 @@
 // SshHost against a real OpenSSH sshd: the Host contract, one pooled connection, reconnects, timeouts, the pool.
 
+import { existsSync, mkdtempSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ZmgrError } from "../../provider/errors";
 import { closeAllHosts, hostFor } from "../../provider/transport/connect";
 import { SshHost, type SshOptions } from "../../provider/transport/ssh-host";
@@ -100,6 +103,21 @@ describe("SshHost (real sshd)", () => {
       const after = await Promise.all(Array.from({ length: 20 }, () => h.run(["echo", "ok"])));
       expect(after.every((r) => r.stdout === "ok\n")).toBe(true);
       expect(sshd.connectionCount()).toBe(before);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("a /bin/sh -c script runs with the pid report folded in: same arguments and output, and a timeout kills its whole tree", async () => {
+    const h = new SshHost(options());
+    const marker = join(mkdtempSync(join(tmpdir(), "zmgr-kill-")), "after");
+    try {
+      const r = await h.run(["/bin/sh", "-c", 'printf "%s|" "$0" "$#" "$@"; echo err >&2; exit 3', "sh", "a b", "$c", ""]);
+      expect(r).toEqual({ stdout: "sh|3|a b|$c||", stderr: "err\n", exitCode: 3 });
+      const error = (await h.run(["/bin/sh", "-c", 'sleep 2; touch "$1"', "sh", marker], { timeoutMs: 300 }).catch((e: unknown) => e)) as ZmgrError;
+      expect(error.code).toBe("zmgr::host::timeout");
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(existsSync(marker)).toBe(false); // the shell was killed, not only its sleep
     } finally {
       await h.close();
     }
