@@ -11,7 +11,6 @@ export * from "./zonecfg-parse";
 export * from "./zonecfg";
 export * from "./parsable";
 export * from "./command-error";
-export * from "./streaming";
 export * from "./zoneadm";
 export * from "./dladm";
 export * from "./pkg";

@@ -5,7 +5,7 @@ import type { Host, RunResult } from "../transport/host";
 import { commandError, failedWith, type ErrorRule } from "./command-error";
 import { assertValid, checkZoneName } from "./names";
 import { splitParsable } from "./parsable";
-import { runWithLines, type OutputStream } from "./streaming";
+import { runWithLines, type OutputStream } from "../transport/streaming";
 
 /** The zone states of illumos (zone_state_str). There is no `unavailable` (that is Solaris 11). */
 export const ZONE_STATES = ["configured", "incomplete", "installed", "ready", "mounted", "running", "shutting_down", "down"] as const;
@@ -173,6 +173,17 @@ export async function bootZone(host: Host, name: string, options: { bootArgs?: r
 /** `zoneadm -z NAME halt`: any kernel state → installed, at once (an installed zone stays installed). */
 export async function haltZone(host: Host, name: string, options: { timeoutMs?: number } = {}): Promise<void> {
   await zoneadm(host, name, ["halt"], options.timeoutMs);
+}
+
+/**
+ * `zoneadm -z NAME halt` where it is unknown whether the zone ever booted (a round trip that died while installing or
+ * booting it): a zone still configured or incomplete, which zoneadmd refuses to manage, has nothing to halt.
+ */
+export async function haltIfBooted(host: Host, name: string, options: { timeoutMs?: number } = {}): Promise<void> {
+  const argv = zoneadmArgv(name, ["halt"]);
+  const result = await host.run(argv, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  if (failedWith(result, /cannot manage a zone which is in state '(configured|incomplete)'/)) return;
+  checkZoneadm(host, argv, result);
 }
 
 /** `zoneadm -z NAME shutdown [-r]`: a graceful stop of a running zone (or a reboot with `reboot`). */

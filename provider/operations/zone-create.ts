@@ -6,7 +6,7 @@ import { acquireRegistryLockWith, type RegistryLock } from "../registry/lock";
 import { readStep, type RegistrySnapshot } from "../registry/store";
 import { checkDladm, createVnicArgv, deleteVnic } from "../illumos/dladm";
 import { checkPkg, setPublisherArgv } from "../illumos/pkg";
-import { checkZoneadm, haltZone, installZone, uninstallZone, zoneadmArgv, zoneFromList } from "../illumos/zoneadm";
+import { checkZoneadm, haltIfBooted, haltZone, uninstallZone, zoneadmArgv, zoneFromList } from "../illumos/zoneadm";
 import { checkZonecfgScript, deleteZoneConfig, zonecfgScriptArgv } from "../illumos/zonecfg";
 import { buildCreateScript } from "../illumos/zonecfg-script";
 import { runBatch } from "../transport/batch";
@@ -55,9 +55,9 @@ export class PartialCreateError extends ZmgrError {
 }
 
 /**
- * Creates the zone described by `inputs` on its host and returns its outputs, in four round trips:
+ * Creates the zone described by `inputs` on its host and returns its outputs, in three round trips:
  * [zone state, VNIC state, registry lock, registry read], [zone file, re-read, unlock, VNIC, zonecfg],
- * install, [publishers, boot, zone state].
+ * [install, publishers, boot, zone state].
  */
 export async function createZone(inputs: ZoneInputs, progress: Progress = progressFor("zone", inputs.name)): Promise<ZoneOutputs> {
   const handle = connect(resolveHost(inputs.host));
@@ -182,34 +182,49 @@ async function build(inputs: ZoneInputs, handle: HostHandle, view: ZoneRegistryV
       checkZonecfgScript(host, cfgArgv, await host.run(cfgArgv, { stdin: script }), script);
     }
 
-    step = "installing the zone (zoneadm install)";
-    progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
-    undo.add("zone installation", () => uninstallZone(host, name, { timeoutMs: timeouts.install }));
-    const started = Date.now();
-    await installZone(host, name, {
-      timeoutMs: timeouts.install,
-      onOutput: (line) => {
-        if (/^\s*(Image|Publisher|Installing|Done|Postinstall|ERROR)/.test(line)) progress.step(`install: ${line.trim()}`);
-      },
-    });
-    progress.step(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
-
-    // Publishers in the image, boot, and the zone's state: one round trip.
+    // Install, publishers in the image, boot and the zone's state: one round trip, each step with its own timeout.
+    const install = zoneadmArgv(name, ["install"]);
     const pubs = view.publishers.map((p) => ({ p, argv: setPublisherArgv({ name: p.name, origins: p.origins, mirrors: p.mirrors, replace: true }, `${shape.zonepath}/root`) }));
     const boot = shape.state === "running" ? zoneadmArgv(name, ["boot"]) : undefined;
     const list = zoneadmArgv(name, ["list", "-p"]);
-    if (pubs.length || boot) progress.step([pubs.length ? `setting publishers ${pubs.map((x) => x.p.name).join(", ")}` : "", boot ? "booting" : ""].filter(Boolean).join(", then "));
-    const finish = await runBatch(host, [...pubs.map((x) => ({ argv: x.argv })), ...(boot ? [{ argv: boot }] : []), { argv: list, always: true, onFailure: "continue" as const }], { timeoutMs: timeouts.boot }).catch((e: unknown) => {
-      if (boot && unknownOutcome(e)) undo.add("running zone", () => haltZone(host, name, { timeoutMs: timeouts.halt })); // it may have booted
+    const labels = ["installing the zone (zoneadm install)", ...pubs.map((x) => `setting publisher ${x.p.name} in the zone image`), ...(boot ? ["booting the zone"] : [])];
+    const after = [pubs.length ? `setting publishers ${pubs.map((x) => x.p.name).join(", ")}` : "", boot ? "booting" : ""].filter(Boolean).join(", then ");
+    progress.step(`installing (zoneadm install, timeout ${timeouts.install / 1000} s)`);
+    undo.add("zone installation", () => uninstallZone(host, name, { timeoutMs: timeouts.install }));
+    const started = Date.now();
+    const finish = await runBatch(
+      host,
+      [
+        { argv: install, timeoutMs: timeouts.install },
+        ...pubs.map((x) => ({ argv: x.argv, timeoutMs: timeouts.boot })),
+        ...(boot ? [{ argv: boot, timeoutMs: timeouts.boot }] : []),
+        { argv: list, always: true, onFailure: "continue" as const },
+      ],
+      {
+        timeoutMs: timeouts.install + timeouts.boot * (pubs.length + 2),
+        onStep: (i) => {
+          if (i >= labels.length) return; // the closing zone state
+          step = labels[i]!;
+          if (i === 1) progress.step(`installed in ${Math.round((Date.now() - started) / 1000)} s${after ? `; ${after}` : ""}`);
+        },
+        onLine: (i, line) => {
+          if (i === 0 && /^\s*(Image|Publisher|Installing|Done|Postinstall|ERROR)/.test(line)) progress.step(`install: ${line.trim()}`);
+        },
+      },
+    ).catch((e: unknown) => {
+      if (boot && unknownOutcome(e)) undo.add("running zone", () => haltIfBooted(host, name, { timeoutMs: timeouts.halt })); // it may have booted
       throw e;
     });
+    step = labels[0]!;
+    checkZoneadm(host, install, ran(finish[0]));
+    if (labels.length === 1) progress.step(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
     pubs.forEach((x, i) => {
-      step = `setting publisher ${x.p.name} in the zone image`;
-      checkPkg(host, x.argv, ran(finish[i]));
+      step = labels[1 + i]!;
+      checkPkg(host, x.argv, ran(finish[1 + i]));
     });
     if (boot) {
       step = "booting the zone";
-      const booted = finish[pubs.length];
+      const booted = finish[1 + pubs.length];
       await undo.attempt("running zone", async () => checkZoneadm(host, boot, ran(booted)), () => haltZone(host, name, { timeoutMs: timeouts.halt }), () => booted === undefined);
     }
     const last = finish[finish.length - 1];

@@ -2,8 +2,9 @@
 
 import { randomBytes } from "node:crypto";
 import { ZmgrError } from "../errors";
+import { runWithLines, type OutputStream } from "./streaming";
 import type { Host, RunOptions, RunResult } from "./host";
-import { commandLine, quote } from "./quote";
+import { commandLine, quote, redact } from "./quote";
 
 /** One command of a batch. */
 export interface BatchStep {
@@ -15,6 +16,19 @@ export interface BatchStep {
   readonly onFailure?: "stop" | "continue";
   /** Run this step even when an earlier step stopped the batch (e.g. releasing a lock). Default false. */
   readonly always?: boolean;
+  /**
+   * Stop the batch (killing it like a timeout) when this step runs longer: `zmgr::host::timeout` naming the step.
+   * Enforced on hosts that stream output (SSH, local); elsewhere only the batch's own timeout applies.
+   */
+  readonly timeoutMs?: number;
+}
+
+/** Options of {@link runBatch}: RunOptions for the whole batch, plus what to follow while it runs. */
+export interface BatchOptions extends RunOptions {
+  /** Called when step `index` starts (after the steps before it ended), on hosts that stream output; else at the end. */
+  readonly onStep?: (index: number) => void;
+  /** Called with each non-blank output line of step `index` (no newline), as it comes on hosts that stream, else at the end. */
+  readonly onLine?: (index: number, line: string, stream: OutputStream) => void;
 }
 
 /** Each step's result, in order; undefined for a step that was skipped. */
@@ -28,7 +42,7 @@ export type BatchResult = readonly (RunResult | undefined)[];
  * whole batch. Throws like Host.run (transport failures), or `zmgr::host::batch` when the output
  * cannot be split (the shell died mid-way).
  */
-export async function runBatch(host: Host, steps: readonly BatchStep[], options: RunOptions = {}): Promise<BatchResult> {
+export async function runBatch(host: Host, steps: readonly BatchStep[], options: BatchOptions = {}): Promise<BatchResult> {
   if (steps.filter((s) => s.stdin).length > 1) throw new ZmgrError("zmgr::host::batch", "at most one batched command can read stdin", { help: "this is a bug in pulumi-zmgr; please report it" });
   const marker = `@@zmgr-${randomBytes(12).toString("hex")}`;
   const lines = [`m=${quote(marker)}; ok=1`];
@@ -42,8 +56,48 @@ export async function runBatch(host: Host, steps: readonly BatchStep[], options:
     );
   });
   lines.push("exit 0");
-  const result = await host.run(["/bin/sh", "-c", lines.join("\n")], options);
-  return splitBatch(result, marker, steps.length, host.label);
+  const argv = ["/bin/sh", "-c", lines.join("\n")];
+  const { onStep, onLine, ...run } = options;
+  if (!onStep && !onLine && steps.every((s) => s.timeoutMs === undefined)) return splitBatch(await host.run(argv, run), marker, steps.length, host.label);
+  return splitBatch(await followBatch(host, argv, steps, marker, options), marker, steps.length, host.label);
+}
+
+/** Runs a batch script following its framing as it streams: each step's start, its lines, its own timeout. */
+async function followBatch(host: Host, argv: readonly string[], steps: readonly BatchStep[], marker: string, options: BatchOptions): Promise<RunResult> {
+  const { onStep, onLine, ...run } = options;
+  const stopper = new AbortController();
+  const current: Record<OutputStream, number> = { stdout: -1, stderr: -1 };
+  let timer: NodeJS.Timeout | undefined;
+  const started = (i: number) => {
+    clearTimeout(timer);
+    onStep?.(i);
+    const ms = steps[i]?.timeoutMs;
+    if (ms === undefined) return;
+    timer = setTimeout(() => {
+      const shown = redact(commandLine(steps[i]!.argv), options.secrets);
+      stopper.abort(
+        new ZmgrError("zmgr::host::timeout", `\`${shown}\` timed out after ${ms} ms on ${host.label} and was killed`, {
+          help: "raise the timeout for this step if the host is just slow, else look at what the command waits for (a lock, the network, a prompt)",
+          details: { host: host.label, command: shown, timeoutMs: ms },
+        }),
+      );
+    }, ms);
+  };
+  const line = (text: string, stream: OutputStream) => {
+    if (text.startsWith(`${marker} `)) {
+      const [kind, index] = text.slice(marker.length + 1).split(" ");
+      current[stream] = kind === "s" ? Number(index) : -1;
+      if (stream === "stdout") (kind === "s" ? started(Number(index)) : clearTimeout(timer));
+    } else if (text.trim() !== "" && current[stream] >= 0) {
+      onLine?.(current[stream], text, stream);
+    }
+  };
+  const signal = run.signal ? AbortSignal.any([run.signal, stopper.signal]) : stopper.signal;
+  try {
+    return await runWithLines(host, argv, { ...run, signal }, line);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Splits the framed output of a batch into per-step results. Exported for tests. */

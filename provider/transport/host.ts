@@ -1,5 +1,7 @@
 // The one interface through which every command reaches an illumos host.
 
+import { ZmgrError } from "../errors";
+
 /** Options of one command run on a {@link Host}. */
 export interface RunOptions {
   /** Bytes or text written to the command's standard input, which is then closed. */
@@ -8,10 +10,15 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Strings to mask as `***` wherever the command line or its output appears in errors and logs. */
   readonly secrets?: readonly string[];
+  /**
+   * Stops the command when aborted, as a timeout does (its process tree is killed): the run then rejects with the
+   * abort reason when that is a ZmgrError (see {@link abortError}). An already aborted signal starts nothing.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
- * Options of `runStreaming`, which LocalHost and SshHost offer besides `run` (see provider/illumos/streaming.ts, where
+ * Options of `runStreaming`, which LocalHost and SshHost offer besides `run` (see provider/transport/streaming.ts, where
  * it is an optional capability of a Host): RunOptions plus callbacks that get the output, decoded as UTF-8, while the
  * command runs. A character is never split between two chunks, and for valid UTF-8 the chunks of a stream add up to
  * its RunResult text. Chunks are raw output, like RunResult (secrets are masked only in errors). A callback that
@@ -47,4 +54,14 @@ export interface Host {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Releases connections; later runs reconnect. */
   close(): Promise<void>;
+}
+
+/** The error a run stopped by `signal` rejects with: its reason when that is a ZmgrError, else `zmgr::host::aborted`. */
+export function abortError(signal: AbortSignal, label: string, shown: string): ZmgrError {
+  const reason: unknown = signal.reason;
+  if (ZmgrError.isInstance(reason)) return reason;
+  return new ZmgrError("zmgr::host::aborted", `\`${shown}\` on ${label} was stopped: ${reason instanceof Error ? reason.message : String(reason)}`, {
+    help: "it was stopped on purpose; its effect on the host is unknown, so check the host before running it again",
+    details: { host: label, command: shown },
+  });
 }

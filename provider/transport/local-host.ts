@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { ZmgrError } from "../errors";
-import type { Host, RunOptions, RunResult, StreamingRunOptions } from "./host";
+import { abortError, type Host, type RunOptions, type RunResult, type StreamingRunOptions } from "./host";
 import { commandLine, redact } from "./quote";
 import { callbackFailed, collectOutput, MAX_OUTPUT_BYTES, type OutputCollector } from "./output";
 import { privilegePrefix, type Privilege } from "./privilege";
@@ -41,6 +41,7 @@ export class LocalHost implements Host {
     const shown = redact(commandLine(full), options.secrets);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) return reject(abortError(options.signal, this.label, shown));
       const child = spawn(full[0]!, full.slice(1), { stdio: ["pipe", "pipe", "pipe"], env: this.env, detached: true });
       const stdout = collectOutput(MAX_OUTPUT_BYTES, options.onStdout);
       const stderr = collectOutput(MAX_OUTPUT_BYTES, options.onStderr);
@@ -78,6 +79,8 @@ export class LocalHost implements Host {
           kill(callbackFailed(this.label, shown, err));
         }
       };
+      const onAbort = () => kill(abortError(options.signal!, this.label, shown));
+      options.signal?.addEventListener("abort", onAbort, { once: true });
       child.stdout.on("data", take(stdout));
       child.stderr.on("data", take(stderr));
       let settled = false;
@@ -85,6 +88,7 @@ export class LocalHost implements Host {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
         if (!failure) {
           try {
             stdout.end();

@@ -3,7 +3,7 @@
 import { constants } from "node:os";
 import type { ClientChannel } from "ssh2";
 import { ZmgrError } from "../errors";
-import type { Host, RunOptions, RunResult, StreamingRunOptions } from "./host";
+import { abortError, type Host, type RunOptions, type RunResult, type StreamingRunOptions } from "./host";
 import { callbackFailed, collectOutput, MAX_OUTPUT_BYTES, type OutputCollector } from "./output";
 import { commandLine, redact } from "./quote";
 import { Semaphore } from "./semaphore";
@@ -85,6 +85,7 @@ export class SshHost implements Host {
     const command = [...this.options.privilegePrefix, ...argv];
     const shown = redact(commandLine(command), options.secrets);
     const line = wrapped(command);
+    if (options.signal?.aborted) throw abortError(options.signal, this.label, shown);
     const release = await this.slots.acquire();
     let opened: Started;
     try {
@@ -230,6 +231,7 @@ export class SshHost implements Host {
         settled = true;
         clearTimeout(timer);
         unsubscribe();
+        options.signal?.removeEventListener("abort", onAbort);
         if (!error) {
           try {
             stdout.end();
@@ -265,6 +267,9 @@ export class SshHost implements Host {
             details: { host: this.label, command: shown },
           }),
         );
+      const onAbort = () => stop(abortError(options.signal!, this.label, shown));
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (options.signal?.aborted) setImmediate(onAbort); // aborted while the channel opened
       const unsubscribe = connection.onClose(() => finish(connectionLost(this.label, shown, connection, true)));
       const take = (output: OutputCollector, chunk: Buffer) => {
         if (settled) return; // failed already: the rest is not wanted

@@ -1,6 +1,6 @@
 import { hasCode, ZmgrError } from "../../provider/errors";
 import type { RunOptions, RunResult } from "../../provider/transport/host";
-import type { StreamingRunOptions } from "../../provider/illumos/streaming";
+import type { StreamingRunOptions } from "../../provider/transport/host";
 import {
   bootZone,
   getZone,

@@ -1,4 +1,4 @@
-// The round-trip budget of the hot paths: a zone create in 4 commands to the host, a read in 1, a delete in 2.
+// The round-trip budget of the hot paths: a zone create in 3 commands to the host, a read in 1, a delete in 2.
 
 import { LocalHost } from "../../provider/transport/local-host";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
@@ -24,9 +24,9 @@ async function roundTrips(fn: () => Promise<unknown>): Promise<number> {
   }
 }
 
-test("create: 4 round trips (with a publisher and boot); read: 1; delete: 2", async () => {
+test("create: 3 round trips (with a publisher and boot); read: 1; delete: 2", async () => {
   let z: ZoneOutputs | undefined;
-  expect(await roundTrips(async () => (z = (await zoneProvider.create(fx.zone("rt"))).outs as ZoneOutputs))).toBe(4);
+  expect(await roundTrips(async () => (z = (await zoneProvider.create(fx.zone("rt"))).outs as ZoneOutputs))).toBe(3);
   expect(z!.state).toBe("running");
   expect(await roundTrips(() => zoneProvider.read!("rt", z!))).toBe(1);
   expect(await roundTrips(() => zoneProvider.delete!("rt", z!))).toBe(2);

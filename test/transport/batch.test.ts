@@ -1,5 +1,9 @@
 // runBatch: several argvs in one round trip, locally and over the real sshd.
 
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ZmgrError } from "../../provider/errors";
 import { LocalHost } from "../../provider/transport/local-host";
 import { runBatch } from "../../provider/transport/batch";
 import { SshHost } from "../../provider/transport/ssh-host";
@@ -52,5 +56,46 @@ describe.each<[string, () => Host]>([
   test("output that contains a marker-like line does not confuse the framing", async () => {
     const r = await runBatch(host(), [{ argv: ["printf", "%s\\n", "@@zmgr-000 e 0 0", "x"] }, { argv: ["echo", "y"] }]);
     expect(r.map((x) => x!.stdout)).toEqual(["@@zmgr-000 e 0 0\nx\n", "y\n"]);
+  });
+});
+
+describe.each<[string, () => Host]>([
+  ["local", () => new LocalHost()],
+  ["ssh", () => ssh],
+])("runBatch following its steps (%s)", (_name, host) => {
+  test("onStep and onLine follow each step as it runs; the results are what a plain batch returns", async () => {
+    const seen: string[] = [];
+    const at: number[] = [];
+    const steps = [
+      { argv: ["sh", "-c", "echo one; sleep 0.4; echo two; echo err >&2"] },
+      { argv: ["sh", "-c", "printf 'no newline'; exit 3"], onFailure: "continue" as const },
+      { argv: ["echo", "last"] },
+    ];
+    const r = await runBatch(host(), steps, {
+      onStep: (i) => {
+        seen.push(`step ${i}`);
+        at.push(Date.now());
+      },
+      onLine: (i, line, stream) => seen.push(`${i} ${stream} ${line}`),
+    });
+    expect(seen).toEqual(["step 0", "0 stdout one", "0 stdout two", "0 stderr err", "step 1", "1 stdout no newline", "step 2", "2 stdout last"]);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(350); // step 0 was seen starting while it ran, not at the end
+    expect(r).toEqual(await runBatch(host(), steps));
+  });
+
+  test("a step past its own timeout stops the batch with zmgr::host::timeout naming that step; its tree is killed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zmgr-batch-"));
+    const started = Date.now();
+    const error = (await runBatch(host(), [
+      { argv: ["sh", "-c", "sleep 0.5"], timeoutMs: 5000 },
+      { argv: ["sh", "-c", 'sleep 2; touch "$1"', "sh", join(dir, "late")], timeoutMs: 400 },
+      { argv: ["touch", join(dir, "after")], always: true },
+    ]).catch((e: unknown) => e)) as ZmgrError;
+    expect(error.code).toBe("zmgr::host::timeout");
+    expect(error.message).toMatch(/^`sh -c 'sleep 2; touch "\$1"' sh \S+` timed out after 400 ms on \S+ and was killed$/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(existsSync(join(dir, "late"))).toBe(false);
+    expect(existsSync(join(dir, "after"))).toBe(false); // the whole batch stopped
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { ZmgrError } from "../../provider/errors";
 import { runChecked } from "../../provider/transport/checked";
 import type { Host, RunResult, StreamingRunOptions } from "../../provider/transport/host";
-import { canStream, runWithLines, type StreamingHost } from "../../provider/illumos/streaming";
+import { canStream, runWithLines, type StreamingHost } from "../../provider/transport/streaming";
 
 /** What the contract needs from the file that runs it. */
 export interface HostUnderTest {
@@ -16,6 +16,15 @@ export interface HostUnderTest {
 
 /** One line of 10 bytes: 3-, 2- and 4-byte UTF-8 characters and a newline. */
 export const MULTIBYTE_LINE = "✓é😀\n";
+
+/** Resolves once `check` is true (polled every 50 ms), or fails after 5 s. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("waitFor: still not true after 5 s");
+}
 
 /** True once process `pid` (on this machine) has exited or is a zombie; false if it still runs after 5 s. */
 export async function processEnds(pid: number): Promise<boolean> {
@@ -232,6 +241,28 @@ export function hostContract(t: HostUnderTest): void {
       },
     }).catch((e: unknown) => e);
     expect(ZmgrError.isInstance(late) && late.code).toBe("zmgr::host::output-callback-failed");
+    expect((await t.host().run(["echo", "still usable"])).stdout).toBe("still usable\n");
+  });
+
+  test("an abort signal stops the command and its tree like a timeout, rejecting with its reason; an aborted one starts nothing", async () => {
+    const pidFile = `${t.workDir()}/abort-${Date.now()}.pid`;
+    const stopper = new AbortController();
+    const reason = new ZmgrError("zmgr::test::stopped", "stopped by the test");
+    const running = t.host().run(["sh", "-c", 'echo $$ > "$1"; sleep 30; echo late', "sh", pidFile], { signal: stopper.signal }).catch((e: unknown) => e);
+    await waitFor(async () => (await t.host().run(["cat", pidFile])).stdout.trim() !== "");
+    stopper.abort(reason);
+    expect(await running).toBe(reason);
+    const pid = (await t.host().run(["cat", pidFile])).stdout.trim();
+    expect(await processEnds(Number(pid))).toBe(true);
+    const marker = `${t.workDir()}/never-${Date.now()}`;
+    const never = await t.host().run(["touch", marker], { signal: stopper.signal }).catch((e: unknown) => e);
+    expect(never).toBe(reason);
+    const plain = new AbortController();
+    plain.abort("no longer wanted");
+    const other = (await t.host().run(["touch", marker], { signal: plain.signal }).catch((e: unknown) => e)) as ZmgrError;
+    expect(other.code).toBe("zmgr::host::aborted");
+    expect(other.message).toContain("no longer wanted");
+    expect((await t.host().run(["sh", "-c", 'test -e "$1" && echo made || echo absent', "sh", marker])).stdout).toBe("absent\n");
     expect((await t.host().run(["echo", "still usable"])).stdout).toBe("still usable\n");
   });
 }

@@ -1,14 +1,6 @@
 // Output lines of a long command (zoneadm install) as they come, on hosts that can stream, else at the end.
 
-import type { Host, RunOptions, RunResult } from "../transport/host";
-
-/** Options of a streaming run: RunOptions plus callbacks for output chunks (decoded text). */
-export interface StreamingRunOptions extends RunOptions {
-  /** Called with each chunk of standard output as it arrives. */
-  readonly onStdout?: (chunk: string) => void;
-  /** Called with each chunk of standard error as it arrives. */
-  readonly onStderr?: (chunk: string) => void;
-}
+import type { Host, RunOptions, RunResult, StreamingRunOptions } from "./host";
 
 /** A Host that can also report output while a command runs (an optional capability of a transport). */
 export interface StreamingHost extends Host {
