@@ -4,7 +4,6 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { closeAllHosts } from "../provider/transport/connect";
-import { subshellArgv } from "../provider/transport/batch";
 import { SshHost } from "../provider/transport/ssh-host";
 import type { HostSpec } from "../provider/operations/host-spec";
 import type { ZoneInputs, ZoneOutputs } from "../provider/operations/zone-inputs";
@@ -230,16 +229,11 @@ export function roundTripKind(argv: readonly string[]): string {
   if (/(^|\/)sh$/.test(argv[0] ?? "") && argv[1] === "-c") {
     const script = argv[2] ?? "";
     // a transport/batch.ts script: one `{ printf '%s s N\n' "$m" >&2; <command line> [</dev/null]; r=$?; … }` line per step
-    const steps = [...script.matchAll(/printf '%s s \d+\\n' "\$m" >&2; ([\s\S]*?)(?: <\/dev\/null)?; r=\$\?;/g)].map((m) => stepKind(m[1]!));
+    const steps = [...script.matchAll(/printf '%s s \d+\\n' "\$m" >&2; ([\s\S]*?)(?: <\/dev\/null)?; r=\$\?;/g)].map((m) => commandKind(shellWords(m[1]!)));
     if (steps.length) return `batch: ${steps.join(" + ")}`;
     return commandKind(["sh", "-c", script]);
   }
   return commandKind(argv);
-}
-
-/** A batch step's kind: a `/bin/sh -c` step runs as `( set -- ARGS⏎SCRIPT⏎)` (transport/batch.ts), else a quoted argv. */
-function stepKind(text: string): string {
-  return commandKind(subshellArgv(text) ?? shellWords(text));
 }
 
 /** `zoneadm -z web0 list -p` → `zoneadm list`; `sh -c '<script>'` → `sh -c: <first words of the script>`. */

@@ -51,7 +51,7 @@ export async function runBatch(host: Host, steps: readonly BatchStep[], options:
     const input = step.stdin ? "" : " </dev/null";
     const after = step.onFailure === "continue" ? "" : ` [ "$r" = 0 ] || ok=0;`;
     lines.push(
-      `${guard}{ printf '%s s ${i}\\n' "$m"; printf '%s s ${i}\\n' "$m" >&2; ${stepCommand(step.argv)}${input}; r=$?; ` +
+      `${guard}{ printf '%s s ${i}\\n' "$m"; printf '%s s ${i}\\n' "$m" >&2; ${commandLine(step.argv)}${input}; r=$?; ` +
         `printf '\\n%s e ${i} %s\\n' "$m" "$r"; printf '\\n%s e ${i}\\n' "$m" >&2;${after} }`,
     );
   });
@@ -60,33 +60,6 @@ export async function runBatch(host: Host, steps: readonly BatchStep[], options:
   const { onStep, onLine, ...run } = options;
   if (!onStep && !onLine && steps.every((s) => s.timeoutMs === undefined)) return splitBatch(await host.run(argv, run), marker, steps.length, host.label);
   return splitBatch(await followBatch(host, argv, steps, marker, options), marker, steps.length, host.label);
-}
-
-/**
- * A step's shell text: its argv through quote.ts, except that `/bin/sh -c SCRIPT NAME ARGS...` (our registry and lock
- * scripts) runs SCRIPT in a subshell of the batch's own shell with ARGS as its positional parameters: the same as a
- * new `sh -c`, without starting one. SCRIPT was shell text already; the arguments stay data. Exported for tests.
- */
-export function stepCommand(argv: readonly string[]): string {
-  if (argv[0] !== "/bin/sh" || argv[1] !== "-c" || argv.length < 3) return commandLine(argv);
-  return `( set -- ${argv.slice(4).map(quote).join(" ")}\n${argv[2]}\n)`;
-}
-
-/** The `/bin/sh -c` argv (`$0` as `sh`) of a step's text made by {@link stepCommand}, or undefined. For tests and the benchmark. */
-export function subshellArgv(text: string): string[] | undefined {
-  const head = "( set -- ";
-  if (!text.startsWith(head) || !text.endsWith("\n)")) return undefined;
-  const word = /(?:'[^']*'|\\'|[A-Za-z0-9_@%+=:,./-])+/y; // one word as quote.ts writes it
-  const args: string[] = [];
-  let i = head.length;
-  while (text[i] !== "\n") {
-    word.lastIndex = i;
-    const m = word.exec(text);
-    if (!m) return undefined;
-    args.push(m[0].replace(/'([^']*)'|\\'/g, (_, quoted: string | undefined) => quoted ?? "'"));
-    i = word.lastIndex + (text[word.lastIndex] === " " ? 1 : 0);
-  }
-  return ["/bin/sh", "-c", text.slice(i + 1, -2), "sh", ...args];
 }
 
 /** Runs a batch script following its framing as it streams: each step's start, its lines, its own timeout. */

@@ -4,7 +4,6 @@
 // so the dynamic providers run unchanged while each command is recorded and chosen ones fail.
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { subshellArgv } from "../../provider/transport/batch";
 import type { Host, RunOptions, RunResult, StreamingRunOptions } from "../../provider/transport/host";
 import { ZmgrError } from "../../provider/errors";
 
@@ -104,8 +103,7 @@ function batchParts(argv: readonly string[]): BatchPart[] | undefined {
     const next = script.lastIndexOf("\n", following < 0 ? script.lastIndexOf("exit 0") : following) + 1;
     if (b < 0) throw new Error(`fault-host: cannot read batch step ${i}; has provider/transport/batch.ts changed its framing?`);
     const text = script.slice(a + open.length, b).replace(/ <\/dev\/null$/, "");
-    // A batch runs a `/bin/sh -c SCRIPT` step in a subshell: `( set -- ARGS⏎SCRIPT⏎)` (see batch.ts).
-    const words = subshellArgv(text) ?? text.split(" ");
+    const words = text.startsWith("/bin/sh -c ") ? ["/bin/sh", "-c", text] : text.split(" ");
     parts.push({ step: stepOf(words), text, start: a + open.length, end: b, next });
   }
   if (parts.length === 0) throw new Error("fault-host: a batch script without steps; has provider/transport/batch.ts changed its framing?");
@@ -165,7 +163,7 @@ export class FaultController {
     const go = async (argv: readonly string[], options: StreamingRunOptions, real: (argv: readonly string[]) => Promise<RunResult>): Promise<RunResult> => {
       const stdin = options.stdin === undefined ? "" : String(options.stdin);
       const parts = batchParts(argv);
-      const calls: RecordedCall[] = parts ? parts.map((p) => ({ step: p.step, argv: subshellArgv(p.text) ?? [p.text], stdin })) : [{ step: stepOf(argv), argv: [...argv], stdin }];
+      const calls: RecordedCall[] = parts ? parts.map((p) => ({ step: p.step, argv: [p.text], stdin })) : [{ step: stepOf(argv), argv: [...argv], stdin }];
       const scope = this.storage.getStore();
       if (!scope) {
         this.unscoped.push(...calls);

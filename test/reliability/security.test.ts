@@ -163,7 +163,7 @@ describe("file modes", () => {
   test("a registry write's temporary file is 0600 while it is written, the result 0644 (the provider's own write script)", async () => {
     const write = calls.find((c) => c.step === "registry write");
     expect(write).toBeDefined();
-    const script = write!.argv[2]; // `/bin/sh -c SCRIPT …`, alone or in a batch (fault-host.ts gives a batch step's argv)
+    const [, , script] = shellWords(write!.argv.join(" "));
     expect(script).toContain(".zmgr-write.");
     const root = mkdtempSync(join(tmpdir(), "zmgr-tmpmode-"));
     try {
@@ -186,3 +186,24 @@ describe("file modes", () => {
     }
   });
 });
+
+/** Splits a POSIX command line made by quote.ts (bare words and single-quoted parts, `'\''` for a quote). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      word = (word ?? "") + line.slice(i + 1, end);
+      i = end;
+    } else if (c === "\\") {
+      word = (word ?? "") + line[++i];
+    } else if (c === " ") {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? "") + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}

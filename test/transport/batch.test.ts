@@ -5,8 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ZmgrError } from "../../provider/errors";
 import { LocalHost } from "../../provider/transport/local-host";
-import fc from "fast-check";
-import { runBatch, stepCommand, subshellArgv } from "../../provider/transport/batch";
+import { runBatch } from "../../provider/transport/batch";
 import { SshHost } from "../../provider/transport/ssh-host";
 import type { Host } from "../../provider/transport/host";
 import { startSshd, type Sshd } from "../harness/sshd";
@@ -98,32 +97,5 @@ describe.each<[string, () => Host]>([
     await new Promise((r) => setTimeout(r, 2000));
     expect(existsSync(join(dir, "late"))).toBe(false);
     expect(existsSync(join(dir, "after"))).toBe(false); // the whole batch stopped
-  });
-});
-
-describe("a /bin/sh -c step runs in a subshell of the batch's shell", () => {
-  const odd = ["", "a b", "it's", "'", "\\'", "$HOME `id` $(id)", "line\none\n", "-n", "--", "ü ✓", "%s %%", ")", "; exit 9"];
-
-  test("with its arguments unchanged, its variables and exit code its own, and no new shell started", async () => {
-    const r = await runBatch(new LocalHost(), [
-      { argv: ["/bin/sh", "-c", 'm=mine; ok=0; printf "%s|" "$#" "$@"; exit 4', "sh", ...odd], onFailure: "continue" },
-      { argv: ["/bin/sh", "-c", 'echo "$$ $PPID"; exit 0'] },
-      { argv: ["sh", "-c", 'echo "$PPID"'] },
-    ]);
-    expect(r[0]).toEqual({ stdout: `${odd.length}|${odd.join("|")}|`, stderr: "", exitCode: 4 });
-    expect(r[1]?.exitCode).toBe(0); // ok=0 in step 0 did not stop the batch: the subshell's variables stay its own
-    const [batchShell] = r[1]!.stdout.trim().split(" "); // $$ in a subshell is the batch shell's pid
-    expect(r[2]!.stdout.trim()).toBe(batchShell); // a plain argv is a child of that same shell
-  });
-
-  test("subshellArgv gives back the argv, whatever its arguments (fast-check)", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: "grapheme" }), fc.array(fc.oneof(fc.constantFrom(...odd), fc.string({ unit: "grapheme" }))), (script, args) => {
-        const clean = (s: string) => s.replace(/\0/g, "");
-        const argv = ["/bin/sh", "-c", clean(script), "sh", ...args.map(clean)];
-        expect(subshellArgv(stepCommand(argv))).toEqual(argv);
-      }),
-    );
-    expect(subshellArgv(stepCommand(["echo", "x"]))).toBeUndefined();
   });
 });
