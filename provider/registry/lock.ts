@@ -61,7 +61,8 @@ export interface RegistryLock {
 
 /**
  * POSIX sh. Args: root token label host pid. Exit 0: acquired. Exit 3: busy (prints `now TIME`
- * and the owner file). Exit 4: failure. A mkdir that fails while no lock exists afterwards (the
+ * and the owner file). Exit 4: failure. The owner file is written by one printf (one write): a
+ * waiter reads it whole, or empty (as when it is not there yet). A mkdir that fails while no lock exists afterwards (the
  * holder released it in between) is retried, so only a real failure (permissions) is exit 4.
  */
 const ACQUIRE_SCRIPT = `root=$1; lock=$1/${LOCK_DIR}
@@ -70,7 +71,7 @@ if [ ! -d "$root" ]; then mkdir -p "$root" || exit 4; fi
 for try in 1 2 3; do
   if err=$(mkdir "$lock" 2>&1); then
     now=$(date -u +%Y%m%d%H%M%S)
-    printf 'token %s\\nlabel %s\\nhost %s\\npid %s\\ntime %s\\n' "$2" "$3" "$4" "$5" "$now" > "$lock/owner.tmp" && mv -f "$lock/owner.tmp" "$lock/owner"
+    printf 'token %s\\nlabel %s\\nhost %s\\npid %s\\ntime %s\\n' "$2" "$3" "$4" "$5" "$now" > "$lock/owner"
     echo acquired
     exit 0
   fi
@@ -96,10 +97,10 @@ rm -rf "$lock.broken.$3"
 /** POSIX sh. Args: root token. Removes the lock if it is ours. Exit 3: not ours (broken by someone). Exit 5: no lock at all. */
 const RELEASE_SCRIPT = `lock=$1/${LOCK_DIR}
 [ -d "$lock" ] || exit 5
-cur=$(sed -n 's/^token //p' "$lock/owner" 2>/dev/null)
+cur=
+while read -r key value; do [ "$key" = token ] && cur=$value; done 2>/dev/null < "$lock/owner"
 [ "$cur" = "$2" ] || exit 3
-rm -f "$lock/owner" "$lock/owner.tmp"
-rmdir "$lock"
+rm -rf "$lock"
 `;
 
 /** POSIX sh. Args: root token. Sets the owner file's time to now if the lock is still ours (a live holder's heartbeat). Exit 3: not ours. */

@@ -34,7 +34,8 @@ export interface ScanRequest {
 /**
  * POSIX sh (ksh93 on illumos, dash, bash). Arguments: marker, size limit, root, then `f:REL`
  * or `d:REL` items. Only shell builtins run per file (no fork): `read` copies each line, so a
- * thousand zone files cost one process. LC_ALL=C makes `${#line}` count bytes. Each entry is
+ * thousand zone files cost one process; each entry is printed with one printf, so the reader (sshd) is woken once
+ * per file, not once per line. LC_ALL=C makes `${#line}` count bytes. Each entry is
  * `\n<marker> file <rel>\n<content>\n<marker> end <status>`; the output ends `\n<marker> over`.
  */
 const SCAN_SCRIPT = `LC_ALL=C; export LC_ALL
@@ -43,23 +44,25 @@ nl='
 '
 emit() {
   case $1 in *"$nl"*) printf '\\n%s file ?\\n\\n%s end badname' "$m" "$m"; return;; esac
-  printf '\\n%s file %s\\n' "$m" "$1"
-  if [ ! -e "$2" ] && [ ! -h "$2" ]; then printf '\\n%s end missing' "$m"; return; fi
-  if [ ! -f "$2" ]; then printf '\\n%s end notfile' "$m"; return; fi
-  if [ ! -r "$2" ]; then printf '\\n%s end unreadable' "$m"; return; fi
-  st=ok; size=0; line=
-  { while IFS= read -r line; do
-      size=$((size + \${#line} + 1))
-      if [ "$size" -gt "$max" ]; then st=oversize; break; fi
-      printf '%s\\n' "$line"
-      line=
-    done
-    if [ "$st" = ok ] && [ -n "$line" ]; then
-      size=$((size + \${#line}))
-      if [ "$size" -gt "$max" ]; then st=oversize; else printf '%s' "$line"; fi
-    fi
-  } < "$2" || st=unreadable
-  printf '\\n%s end %s' "$m" "$st"
+  st=ok; size=0; line=; text=
+  if [ ! -e "$2" ] && [ ! -h "$2" ]; then st=missing
+  elif [ ! -f "$2" ]; then st=notfile
+  elif [ ! -r "$2" ]; then st=unreadable
+  else
+    { while IFS= read -r line; do
+        size=$((size + \${#line} + 1))
+        if [ "$size" -gt "$max" ]; then st=oversize; break; fi
+        text=$text$line$nl
+        line=
+      done
+      if [ "$st" = ok ] && [ -n "$line" ]; then
+        size=$((size + \${#line}))
+        if [ "$size" -gt "$max" ]; then st=oversize; else text=$text$line; fi
+      fi
+    } < "$2" || st=unreadable
+  fi
+  [ "$st" = ok ] || text=
+  printf '\\n%s file %s\\n%s\\n%s end %s' "$m" "$1" "$text" "$m" "$st"
 }
 for item in "$@"; do
   rel=\${item#?:}

@@ -1,5 +1,6 @@
 // Atomic registry writes on the host: a private temporary file in the target's directory, then rename (or link for create-only).
 
+import { randomBytes } from "node:crypto";
 import { ZmgrError } from "../errors";
 import { commandFailed } from "../transport/checked";
 import type { BatchStep } from "../transport/batch";
@@ -19,9 +20,10 @@ export type WriteExpectation = "absent" | "any" | { readonly text: string | unde
 /**
  * POSIX sh. Arguments: root, relative path, mode (create | replace | force), expected `CRC SIZE`
  * or `absent`, then `-` (the content comes on stdin) or `=CONTENT` (printed by the printf builtin: no
- * process, and the batch's stdin stays free for another command). Directories are made 0755, the temporary file is
- * created 0600 by mktemp (never world-readable while written), then made 0644 and renamed over
- * the target, so a crash leaves the old file or the new one, never a mix.
+ * process, and the batch's stdin stays free for another command), then a random suffix for the temporary file's
+ * name. Directories are made 0755; the temporary file is created 0600 (never world-readable while written) and
+ * exclusively (`set -C`: never through an existing file or link), then made 0644 and renamed over the target, so a
+ * crash leaves the old file or the new one, never a mix.
  * Exit 3: the target is not what was expected (conflict). Exit 4: a failure (stderr says why).
  */
 const WRITE_SCRIPT = `root=$1; rel=$2; mode=$3; want=$4; data=$5
@@ -30,7 +32,8 @@ dir=\${target%/*}
 umask 022
 if [ ! -d "$dir" ]; then mkdir -p "$dir" || exit 4; fi
 umask 077
-tmp=$(mktemp "$dir/.zmgr-write.XXXXXX") || exit 4
+set -C
+tmp=$dir/.zmgr-write.$6
 case $data in
 =*) printf '%s' "\${data#=}" > "$tmp" ;;
 *) cat > "$tmp" ;;
@@ -98,7 +101,7 @@ export function writeStep(host: Host, root: string, rel: string, expect: WriteEx
   const path = absolutePath(root, rel);
   const mode = expect === "absent" ? "create" : expect === "any" ? "force" : "replace";
   const want = typeof expect === "object" ? (expect.text === undefined ? "absent" : posixCksum(expect.text)) : "";
-  const argv = ["/bin/sh", "-c", WRITE_SCRIPT, "sh", root, rel, mode, want, text === undefined ? "-" : `=${text}`];
+  const argv = ["/bin/sh", "-c", WRITE_SCRIPT, "sh", root, rel, mode, want, text === undefined ? "-" : `=${text}`, randomBytes(8).toString("hex")];
   return {
     step: text === undefined ? { argv, stdin: true } : { argv },
     check: (result) => {

@@ -52,7 +52,7 @@ export interface FaultScope {
 const SCRIPTS: readonly [RegExp, string][] = [
   [/echo acquired/, "registry lock"],
   [/\.broken\./, "registry lock break"],
-  [/rmdir "\$lock"/, "registry unlock"],
+  [/rm -rf "\$lock"$/m, "registry unlock"],
   [/\.zmgr-write\./, "registry write"],
   [/rm -f "\$target"/, "registry delete"],
   [/emit\(\)/, "registry read"],
