@@ -56,8 +56,9 @@ export class PartialCreateError extends ZmgrError {
 
 /**
  * Creates the zone described by `inputs` on its host and returns its outputs, in three round trips:
- * [zone state, VNIC state, registry lock, registry read], [zone file, re-read, unlock, VNIC, zonecfg],
- * [install, publishers, boot, zone state].
+ * [zone state, registry lock, registry read], [zone file, re-read, unlock, VNIC, zonecfg],
+ * [install, publishers, boot, zone state]; a fourth asks for the VNIC when the zone's own file, left by an
+ * earlier attempt, records one.
  */
 export async function createZone(inputs: ZoneInputs, progress: Progress = progressFor("zone", inputs.name)): Promise<ZoneOutputs> {
   const handle = connect(resolveHost(inputs.host));
@@ -66,10 +67,9 @@ export async function createZone(inputs: ZoneInputs, progress: Progress = progre
   const vnic = inputs.vnic ?? defaultVnicName(name);
   const request = { zone: name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool };
   const list = zoneadmArgv(name, ["list", "-p"]);
-  const showVnic = ["dladm", "show-vnic", "-p", "-o", "link,over", vnic];
   // Everything the claim decides from, read under the registry lock, which the probes run before.
   const read = readStep(root, { templates: [inputs.template], pools: true, publishers: true, zones: true });
-  const { lock, results, before } = await acquireRegistryLockWith(host, root, { before: [{ argv: list }, { argv: showVnic }], steps: [read.step] });
+  const { lock, results, before } = await acquireRegistryLockWith(host, root, { before: [{ argv: list }], steps: [read.step] });
   let held: { lock: RegistryLock; snapshot: RegistrySnapshot } | undefined;
   try {
     const snapshot = read.decode(results[0]);
@@ -96,8 +96,9 @@ export async function createZone(inputs: ZoneInputs, progress: Progress = progre
       });
     }
     if (view.ownFile) progress.step(`reusing the existing registry file ${view.ownFile.path} (no zone of that name exists)`);
-    // A VNIC the zone's own registry file records, over the pool's stub: a leftover of this zone, reused.
-    const leftover = view.ownFile?.model.vnic === vnic && before[1]?.exitCode === 0 && before[1].stdout.trim() === `${vnic}:${view.pool.model.stub}`;
+    // A VNIC the zone's own registry file records, over the pool's stub: a leftover of this zone, reused. Only a
+    // file left by an earlier attempt records one, so only then is the host asked (one more round trip).
+    const leftover = view.ownFile?.model.vnic === vnic && (await host.run(["dladm", "show-vnic", "-p", "-o", "link,over", vnic])).stdout.trim() === `${vnic}:${view.pool.model.stub}`;
     held = { lock, snapshot };
     return await build(inputs, handle, view, shape, leftover, held, progress);
   } finally {

@@ -241,14 +241,15 @@ async function lifecycle(lane: Lane, zone: string, n: number, cases: Bundle): Pr
     if (partial && c.faults.length < 2) problems.push(`a single fault left a partial create: ${first()}`);
     record(c, create.error ? (partial ? "partial" : "undone") : "done", problems, create.fired.length);
     if (partial && n % 2 === 1) {
-      // `pulumi destroy` of the partially created zone; this zone's story ends here.
+      // `pulumi destroy` of the partially created zone, then a new create for the zone's other cases.
       await zoneProvider.delete!(zone, partial.properties);
       expect(zoneOutcome(facts(lane), zone, vnic)).toBe("absent");
-      return;
+      outs = (await zoneProvider.create(inputs(lane, zone))).outs as ZoneOutputs;
+    } else if (partial) {
+      outs = (await zoneProvider.update!(zone, partial.properties, inputs(lane, zone))).outs as ZoneOutputs; // `pulumi up` again
+    } else {
+      outs = create.error ? ((await zoneProvider.create(inputs(lane, zone))).outs as ZoneOutputs) : outsOf(create);
     }
-    // `pulumi up` again: update of the partial zone, or a new create.
-    if (partial) outs = (await zoneProvider.update!(zone, partial.properties, inputs(lane, zone))).outs as ZoneOutputs;
-    else outs = create.error ? ((await zoneProvider.create(inputs(lane, zone))).outs as ZoneOutputs) : outsOf(create);
   } else {
     if (create.error) throw create.error;
     outs = outsOf(create);
