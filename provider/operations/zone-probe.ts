@@ -106,34 +106,56 @@ interface PendingProbe {
   readonly waiters: Map<string, { resolve(p: ZoneProbe): void; reject(e: unknown): void }[]>;
 }
 
-const pending = new WeakMap<HostHandle["host"], PendingProbe>();
+/** One host's probes: the batch still taking reads, the batches waiting for a slot, how many are running. */
+interface HostProbes {
+  next: PendingProbe | undefined;
+  readonly waiting: PendingProbe[];
+  running: number;
+}
+
+const hosts = new WeakMap<HostHandle["host"], HostProbes>();
 
 /** How long a read waits for others to the same host before its round trip goes (ms). */
 export const PROBE_BATCH_WINDOW_MS = 5;
 
+/** Probe round trips running at once per host; reads arriving meanwhile gather into the next one. */
+export const PROBE_MAX_RUNNING = 2;
+
 /**
  * Probes one zone, sharing the round trip with every other zone of the same host asked for within
- * a few milliseconds: a refresh, which reads all zones at once, costs one round trip per burst
- * instead of one per zone.
+ * a few milliseconds, or while the host already runs {@link PROBE_MAX_RUNNING} probes: a refresh,
+ * which reads all zones, costs one round trip per burst instead of one per zone, and the bursts
+ * grow with the number of zones instead of their count.
  */
 export function probeZone(handle: HostHandle, name: string): Promise<ZoneProbe> {
   return new Promise((resolve, reject) => {
-    let batch = pending.get(handle.host);
+    let state = hosts.get(handle.host);
+    if (!state) hosts.set(handle.host, (state = { next: undefined, waiting: [], running: 0 }));
+    let batch = state.next;
     if (!batch || batch.handle.root !== handle.root) {
       const fresh: PendingProbe = { handle, waiters: new Map() };
-      batch = fresh;
-      pending.set(handle.host, fresh);
-      setTimeout(() => {
-        if (pending.get(handle.host) === fresh) pending.delete(handle.host);
-        const names = [...fresh.waiters.keys()];
-        probeZones(fresh.handle, names).then(
-          (probes) => fresh.waiters.forEach((ws, n) => ws.forEach((w) => w.resolve(probes.get(n)!))),
-          (error: unknown) => fresh.waiters.forEach((ws) => ws.forEach((w) => w.reject(error))),
-        );
-      }, PROBE_BATCH_WINDOW_MS);
+      batch = state.next = fresh;
+      const host = state;
+      setTimeout(() => (host.running < PROBE_MAX_RUNNING ? send(host, fresh) : host.waiting.push(fresh)), PROBE_BATCH_WINDOW_MS);
     }
     const list = batch.waiters.get(name) ?? [];
     list.push({ resolve, reject });
     batch.waiters.set(name, list);
   });
+}
+
+/** Sends a batch (it takes no more reads), then the oldest waiting one when it is done. */
+function send(state: HostProbes, batch: PendingProbe): void {
+  if (state.next === batch) state.next = undefined;
+  state.running++;
+  probeZones(batch.handle, [...batch.waiters.keys()])
+    .then(
+      (probes) => batch.waiters.forEach((ws, n) => ws.forEach((w) => w.resolve(probes.get(n)!))),
+      (error: unknown) => batch.waiters.forEach((ws) => ws.forEach((w) => w.reject(error))),
+    )
+    .finally(() => {
+      state.running--;
+      const waiting = state.waiting.shift();
+      if (waiting) send(state, waiting);
+    });
 }

@@ -41,3 +41,27 @@ test("a refresh of many zones at once shares round trips: 8 reads, 1 round trip"
   expect(reads.map((r) => [r.id, (r.props as ZoneOutputs).state, (r.props as ZoneOutputs).address])).toEqual(zones.map((z) => [z.name, "installed", z.address]));
   await Promise.all(zones.map((z) => zoneProvider.delete!(z.name, z)));
 });
+
+test("reads that come while the host already runs two probes gather into one round trip, however they trickle in", async () => {
+  const names = ["t1", "t2", "t3", "t4", "t5", "t6"];
+  const zones = (await Promise.all(names.map((n) => zoneProvider.create(fx.zone(n, { state: "installed" }))))).map((r) => r.outs as ZoneOutputs);
+  const original = LocalHost.prototype.runStreaming;
+  const spy = jest.spyOn(LocalHost.prototype, "runStreaming").mockImplementation(async function (this: LocalHost, argv, options) {
+    await new Promise((r) => setTimeout(r, 300)); // a slow host: the first two probes are still running when the rest come
+    return original.call(this, argv, options);
+  });
+  const pause = () => new Promise((r) => setTimeout(r, 30));
+  try {
+    const reads: ReturnType<NonNullable<typeof zoneProvider.read>>[] = [];
+    for (const z of zones) {
+      reads.push(zoneProvider.read!(z.name, z));
+      await pause(); // one by one, 30 ms apart: each would go alone after the 5 ms window
+    }
+    const results = await Promise.all(reads);
+    expect(spy.mock.calls.length).toBe(3); // t1; t2; t3-t6 together, once a slot is free
+    expect(results.map((r) => [r.id, (r.props as ZoneOutputs).state])).toEqual(names.map((n) => [n, "installed"]));
+  } finally {
+    spy.mockRestore();
+  }
+  await Promise.all(zones.map((z) => zoneProvider.delete!(z.name, z)));
+});
