@@ -61,9 +61,10 @@ export interface RegistryLock {
 
 /**
  * POSIX sh. Args: root token label host pid. Exit 0: acquired. Exit 3: busy (prints `now TIME`
- * and the owner file). Exit 4: failure. The owner file is written by one printf (one write): a
- * waiter reads it whole, or empty (as when it is not there yet). A mkdir that fails while no lock exists afterwards (the
- * holder released it in between) is retried, so only a real failure (permissions) is exit 4.
+ * and the owner file). Exit 4: failure. A mkdir that fails while no lock exists afterwards (the
+ * holder released it in between) is retried, so only a real failure (permissions) is exit 4. The
+ * owner file is written by one printf (one write): a waiter reads it whole, or empty (as when it is
+ * not there yet).
  */
 const ACQUIRE_SCRIPT = `root=$1; lock=$1/${LOCK_DIR}
 umask 022
@@ -316,14 +317,16 @@ export async function acquireRegistryLockWith(host: Host, root: string, batch: L
   } catch (err) {
     if (!unknownOutcome(err)) throw err; // else it may have taken the lock: acquire() below finds our token
   }
-  const split = (r: BatchResult, n: number) => ({ before: r.slice(0, n), results: r.slice(n) });
-  if (first?.[before.length]?.exitCode === 0) {
-    return { lock: heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }, options.staleMs ?? 120_000), ...split(first.slice(0, before.length).concat(first.slice(before.length + 1)), before.length) };
+  const n = before.length;
+  if (first?.[n]?.exitCode === 0) {
+    const lock = heldLock(host, root, token, options.logger ?? { warn: (m: string) => console.warn(m) }, options.staleMs ?? 120_000);
+    return { lock, before: first.slice(0, n), results: first.slice(n + 1) };
   }
   const lock = await acquire(host, root, options, token);
   try {
-    if (first) return { lock, before: first.slice(0, before.length), results: await runBatch(host, batch.steps, run) };
-    return { lock, ...split(await runBatch(host, [...before, ...batch.steps], run), before.length) };
+    if (first) return { lock, before: first.slice(0, n), results: await runBatch(host, batch.steps, run) };
+    const again = await runBatch(host, [...before, ...batch.steps], run);
+    return { lock, before: again.slice(0, n), results: again.slice(n) };
   } catch (err) {
     await lock.release();
     throw err;

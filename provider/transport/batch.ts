@@ -2,9 +2,9 @@
 
 import { randomBytes } from "node:crypto";
 import { ZmgrError } from "../errors";
-import { runWithLines, type OutputStream } from "./streaming";
 import type { Host, RunOptions, RunResult } from "./host";
 import { commandLine, quote, redact } from "./quote";
+import { runWithLines, type OutputStream } from "./streaming";
 
 /** One command of a batch. */
 export interface BatchStep {
