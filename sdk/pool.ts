@@ -5,7 +5,6 @@ import { poolStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 
-
 /** One address family of a pool (the IPv6 half of a dual-stack pool). */
 export interface PoolFamilyArgs {
   /** The network in CIDR form, aligned (`10.0.0.0/24`, `fd00:1::/64`). */

@@ -5,7 +5,6 @@ import { publisherStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 
-
 /** Arguments of a {@link Publisher}. */
 export interface PublisherArgs {
   /** The publisher name as pkg knows it (`omnios`, `openindiana.org`); default: the resource name. Changing it replaces the resource. */

@@ -5,7 +5,6 @@ import { templateStub } from "../provider/dynamic/stubs";
 import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 
-
 /** Arguments of a {@link Template}. */
 export interface TemplateArgs {
   /** Template name on the host; default: the resource name. Changing it replaces the template. */

@@ -6,7 +6,6 @@ import type { HostArgs } from "./host-args";
 import { secretHost, withSecretHost } from "./secret-host";
 import { Template } from "./template";
 
-
 /** A file system mounted into the zone. */
 export interface ZoneFsArgs {
   /** Mount point inside the zone, absolute. */

@@ -118,18 +118,13 @@ export async function claimAddress(host: Host, root: string, request: ClaimReque
   // Fast path, two round trips: [take the lock, read pool + zone files], then [write our file,
   // re-read the zone files, release the lock]. A collision with a writer that does not lock
   // (rare) falls back to the locked loop below, which moves an allocated address.
-  const read = claimReadStep(root, request.pool, options);
+  const read = readStep(root, { pools: [request.pool], zones: true }, options);
   const { lock, results } = await acquireRegistryLockWith(host, root, { steps: [read.step] }, options.lock);
   const prepared = await prepareClaim(host, root, request, { lock, snapshot: () => read.decode(results[0]) }, options);
   return prepared.finish(await runBatch(host, prepared.steps).catch(async (e: unknown) => {
     await prepared.abandon();
     throw e;
   }));
-}
-
-/** The read a claim decides from, as a batch step to run under the registry lock: the pool and every zone file. */
-export function claimReadStep(root: string, pool: string | true, options: RegistryOptions = {}): ReturnType<typeof readStep> {
-  return readStep(root, { pools: pool === true ? true : [pool], zones: true }, options);
 }
 
 /** A claim decided under the registry lock, which the caller's next round trip records. */

@@ -48,9 +48,12 @@ export async function readZoneRegistry(handle: HostHandle, request: ZoneRegistry
   return read.view(await runBatch(handle.host, [read.step]).then((r) => r[0]));
 }
 
-/** The registry read of {@link readZoneRegistry} as one step of a batch, and how to turn its result into the view. */
-export function zoneRegistryStep(handle: HostHandle, request: ZoneRegistryRequest): { step: BatchStep; view(result: RunResult | undefined): ZoneRegistryView } {
-  const read = readStep(handle.root, { templates: [request.template], pools: true, publishers: true, zones: [request.zone] });
+/**
+ * The registry read of {@link readZoneRegistry} as one step of a batch, and how to turn its result into the view;
+ * with `allZones`, every zone file is read too (what an address claim decides from: the view's `snapshot`).
+ */
+export function zoneRegistryStep(handle: HostHandle, request: ZoneRegistryRequest, allZones = false): { step: BatchStep; view(result: RunResult | undefined): ZoneRegistryView } {
+  const read = readStep(handle.root, { templates: [request.template], pools: true, publishers: true, zones: allZones || [request.zone] });
   return { step: read.step, view: (result) => zoneRegistryView(read.decode(result), handle.root, request) };
 }
 

@@ -3,7 +3,7 @@
 import { hasCode, ZmgrError } from "../errors";
 import { prepareClaim, releaseAddress } from "../ipam/claim";
 import { acquireRegistryLockWith, type RegistryLock } from "../registry/lock";
-import { readStep, type RegistrySnapshot } from "../registry/store";
+import type { RegistrySnapshot } from "../registry/store";
 import { checkDladm, createVnicArgv, deleteVnic } from "../illumos/dladm";
 import { checkPkg, setPublisherArgv } from "../illumos/pkg";
 import { checkZoneadm, haltIfBooted, haltZone, uninstallZone, zoneadmArgv, zoneFromList } from "../illumos/zoneadm";
@@ -16,7 +16,7 @@ import { connect, type HostHandle } from "./host-spec";
 import { progressFor, type Progress } from "./progress";
 import { describeUndoFailures, Rollback } from "./rollback";
 import { defaultVnicName } from "./zone-check";
-import { netPlan, zoneRegistryView, type ZoneRegistryView } from "./zone-context";
+import { netPlan, zoneRegistryStep, type ZoneRegistryView } from "./zone-context";
 import { declaredOf, type ZoneInputs, type ZoneOutputs } from "./zone-inputs";
 import { desiredShape, ownershipOf, targetConfig, type ZoneShape } from "./zone-shape";
 import { zoneTimeouts } from "./zone-timeouts";
@@ -67,13 +67,12 @@ export async function createZone(inputs: ZoneInputs, progress: Progress = progre
   const vnic = inputs.vnic ?? defaultVnicName(name);
   const request = { zone: name, template: inputs.template, templateSpec: inputs.templateSpec, pool: inputs.pool };
   const list = zoneadmArgv(name, ["list", "-p"]);
-  // Everything the claim decides from, read under the registry lock, which the probes run before.
-  const read = readStep(root, { templates: [inputs.template], pools: true, publishers: true, zones: true });
+  // Everything the claim decides from, read under the registry lock, which the zone probe runs before.
+  const read = zoneRegistryStep(handle, request, true);
   const { lock, results, before } = await acquireRegistryLockWith(host, root, { before: [{ argv: list }], steps: [read.step] });
   let held: { lock: RegistryLock; snapshot: RegistrySnapshot } | undefined;
   try {
-    const snapshot = read.decode(results[0]);
-    const view = zoneRegistryView(snapshot, root, request);
+    const view = read.view(results[0]);
     const shape = desiredShape(inputs, view.template);
     if (!view.pool) {
       throw new ZmgrError("zmgr::zone::no-pool", `zone ${name} has no pool: neither its inputs nor template ${JSON.stringify(inputs.template)} name one`, {
@@ -99,7 +98,7 @@ export async function createZone(inputs: ZoneInputs, progress: Progress = progre
     // A VNIC the zone's own registry file records, over the pool's stub: a leftover of this zone, reused. Only a
     // file left by an earlier attempt records one, so only then is the host asked (one more round trip).
     const leftover = view.ownFile?.model.vnic === vnic && (await host.run(["dladm", "show-vnic", "-p", "-o", "link,over", vnic])).stdout.trim() === `${vnic}:${view.pool.model.stub}`;
-    held = { lock, snapshot };
+    held = { lock, snapshot: view.snapshot };
     return await build(inputs, handle, view, shape, leftover, held, progress);
   } finally {
     if (!held) await lock.release(); // refused before the claim: nothing was done (a no-op once released)

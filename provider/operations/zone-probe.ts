@@ -116,10 +116,10 @@ interface HostProbes {
 const hosts = new WeakMap<HostHandle["host"], HostProbes>();
 
 /** How long a read waits for others to the same host before its round trip goes (ms). */
-export const PROBE_BATCH_WINDOW_MS = 5;
+const PROBE_BATCH_WINDOW_MS = 5;
 
 /** Probe round trips running at once per host; reads arriving meanwhile gather into the next one. */
-export const PROBE_MAX_RUNNING = 2;
+const PROBE_MAX_RUNNING = 2;
 
 /**
  * Probes one zone, sharing the round trip with every other zone of the same host asked for within
