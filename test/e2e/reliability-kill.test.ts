@@ -2,9 +2,9 @@
 // the `up` fails, and the next `pulumi up` recovers: the zones the engine recorded are kept, the half-made one is
 // finished, the host is consistent, and `pulumi destroy` removes everything.
 
-import { readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { e2eProject, type E2eProject } from "./project";
-import { childPids } from "../harness/sshd";
+import { descendants, signal } from "../harness/sshd";
 import { hostFacts, inconsistencies } from "../reliability/host-state";
 import { seedRegistry } from "../reliability/seed";
 
@@ -32,7 +32,6 @@ const cwd = (pid: number) => {
     return "";
   }
 };
-const descendants = (pid: number): number[] => [pid, ...childPids(pid).flatMap(descendants)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 100 ms until it returns a value, for at most `ms`. */
@@ -48,7 +47,6 @@ async function until<T>(what: string, ms: number, check: () => T | undefined): P
 
 /** The `node .../cmd/dynamic-provider` process under this project's running `pulumi up`. */
 function dynamicProvider(): number | undefined {
-  const { readdirSync } = require("node:fs") as typeof import("node:fs");
   const ups = readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
     .map(Number)
@@ -71,11 +69,7 @@ test("SIGKILL of the provider mid-create: the next `pulumi up` finishes the zone
   const failed = await up;
   expect(failed.code).not.toBe(0);
   expect(failed.stdout).toMatch(/k2 \*\*creating failed\*\*/);
-  try {
-    process.kill(hung.pid, "SIGKILL"); // the hung install outlived its SSH session; a real one dies on its closed output
-  } catch {
-    // already gone
-  }
+  signal(hung.pid, "SIGKILL"); // the hung install outlived its SSH session; a real one dies on its closed output
   await p.sim.clearFaults();
 
   // What the kill left: k2 configured, with its registry file (its address) and VNIC; no lock.

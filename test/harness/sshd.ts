@@ -288,7 +288,7 @@ export function childPids(pid: number): number[] {
 }
 
 /** `pid` and all its descendants. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   return [pid, ...childPids(pid).flatMap(descendants)];
 }
 
@@ -297,7 +297,8 @@ function killTree(pid: number): void {
   for (const p of descendants(pid)) signal(p, "SIGKILL");
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/** Sends `name` to `pid`, if it still exists. */
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostSpec } from "../../provider/operations/host-spec";
 import { closeAllHosts } from "../../provider/transport/connect";
+import { LocalHost } from "../../provider/transport/local-host";
 import { poolProvider } from "../../provider/dynamic/pool-provider";
 import { publisherProvider } from "../../provider/dynamic/publisher-provider";
 import { templateProvider } from "../../provider/dynamic/template-provider";
@@ -12,6 +13,15 @@ import type { ZoneInputs, ZoneOutputs } from "../../provider/operations/zone-inp
 import { setProgressSink } from "../../provider/operations/progress";
 import { createSimHost, simEnv, type SimHost } from "../harness/sim";
 import { startSshd, type Sshd } from "../harness/sshd";
+
+/** Runs `before` ahead of every command LocalHost runs (every `run` goes through `runStreaming`); `mockRestore()` ends it. */
+export function beforeEachCommand(before: (argv: readonly string[]) => unknown): jest.SpyInstance {
+  const original = LocalHost.prototype.runStreaming;
+  return jest.spyOn(LocalHost.prototype, "runStreaming").mockImplementation(async function (this: LocalHost, argv, options) {
+    await before(argv);
+    return original.call(this, argv, options);
+  });
+}
 
 /** How the tests reach the simulated host. */
 export type Via = "local" | "ssh";

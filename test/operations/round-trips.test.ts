@@ -3,7 +3,7 @@
 import { LocalHost } from "../../provider/transport/local-host";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
 import type { ZoneOutputs } from "../../provider/operations/zone-inputs";
-import { zoneFixture, type ZoneFixture } from "./fixture";
+import { beforeEachCommand, zoneFixture, type ZoneFixture } from "./fixture";
 
 let fx: ZoneFixture;
 beforeAll(async () => {
@@ -45,11 +45,8 @@ test("a refresh of many zones at once shares round trips: 8 reads, 1 round trip"
 test("reads that come while the host already runs two probes gather into one round trip, however they trickle in", async () => {
   const names = ["t1", "t2", "t3", "t4", "t5", "t6"];
   const zones = (await Promise.all(names.map((n) => zoneProvider.create(fx.zone(n, { state: "installed" }))))).map((r) => r.outs as ZoneOutputs);
-  const original = LocalHost.prototype.runStreaming;
-  const spy = jest.spyOn(LocalHost.prototype, "runStreaming").mockImplementation(async function (this: LocalHost, argv, options) {
-    await new Promise((r) => setTimeout(r, 300)); // a slow host: the first two probes are still running when the rest come
-    return original.call(this, argv, options);
-  });
+  // A slow host: the first two probes are still running when the rest come.
+  const spy = beforeEachCommand(() => new Promise((r) => setTimeout(r, 300)));
   const pause = () => new Promise((r) => setTimeout(r, 30));
   try {
     const reads: ReturnType<NonNullable<typeof zoneProvider.read>>[] = [];

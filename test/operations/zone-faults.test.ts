@@ -3,9 +3,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
-import { LocalHost } from "../../provider/transport/local-host";
 import type { ZoneOutputs } from "../../provider/operations/zone-inputs";
-import { zoneFixture, type ZoneFixture } from "./fixture";
+import { beforeEachCommand, zoneFixture, type ZoneFixture } from "./fixture";
 
 let fx: ZoneFixture;
 beforeAll(async () => {
@@ -104,15 +103,13 @@ describe("delete", () => {
 describe("a writer that does not take the registry lock (the zmgr CLI) takes our address while we create", () => {
   /** Writes zone file `cli.kdl` holding `address` just before the round trip that records our claim runs. */
   function raceWith(zone: string, address: string): jest.SpyInstance {
-    const original = LocalHost.prototype.runStreaming;
     let done = false;
-    return jest.spyOn(LocalHost.prototype, "runStreaming").mockImplementation(function (this: LocalHost, argv, options) {
+    return beforeEachCommand((argv) => {
       if (!done && argv.join(" ").includes(`zones/${zone}.kdl`) && argv.join(" ").includes("zonecfg")) {
         done = true;
         mkdirSync(join(fx.registry, "zones"), { recursive: true });
         writeFileSync(join(fx.registry, "zones", "cli.kdl"), `zone "cli" {\n    pool "lan"\n    address "${address}"\n}\n`);
       }
-      return original.call(this, argv, options);
     });
   }
 

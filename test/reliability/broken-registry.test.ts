@@ -56,8 +56,10 @@ async function createFails(inputs: ZoneInputs): Promise<string> {
   return error.message;
 }
 
+/** `text` as a regular expression that matches it literally. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** The `PATH:LINE:COLUMN: ` an error message must start a clause with. */
-const at = (path: string, line: number | string, column?: number) => new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${line}:${column ?? "\\d+"}: `);
+const at = (path: string, line: number | string, column?: number) => new RegExp(`${literal(path)}:${line}:${column ?? "\\d+"}: `);
 
 describe("a broken template, pool or publisher file fails the zones that need it, with PATH:LINE:COLUMN", () => {
   test("truncated in the middle of a string", async () => {
@@ -138,7 +140,7 @@ describe("a broken zone file", () => {
     expect(update).toMatch(at(path, 2));
     const before = progress.length;
     await zoneProvider.read!("victim", made);
-    expect(progress.slice(before).join("\n")).toMatch(new RegExp(`drift: registry file ${path} cannot be used .*${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2:\\d+: `));
+    expect(progress.slice(before).join("\n")).toMatch(new RegExp(`drift: registry file ${literal(path)} cannot be used .*${at(path, 2).source}`));
     const del = await zoneProvider.delete!("victim", made).then(
       () => undefined,
       (e: Error) => e.message,

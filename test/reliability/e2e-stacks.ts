@@ -23,12 +23,12 @@ export async function anotherStack(p: E2eProject, name: string, config: Record<s
 }
 
 /** The pid of a process that has exited (so nobody holds it). */
-export function deadPid(): number {
+function deadPid(): number {
   return Number(spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim());
 }
 
 /** The host clock's lock stamp (UTC `YYYYMMDDhhmmss`) of `msAgo` milliseconds ago. */
-export function lockStamp(msAgo: number): string {
+function lockStamp(msAgo: number): string {
   return new Date(Date.now() - msAgo).toISOString().replace(/[-:T]/g, "").slice(0, 14);
 }
 

@@ -57,7 +57,6 @@ const SCRIPTS: readonly [RegExp, string][] = [
   [/rm -f "\$target"/, "registry delete"],
   [/emit\(\)/, "registry read"],
   [/zonecfg -z "\$z" info/, "zone probe"],
-  [/kill -s KILL/, "kill"],
   [/dladm delete-vnic "\$1"/, "dladm delete-vnic"],
 ];
 
@@ -68,7 +67,7 @@ const VALUE_OPTIONS = new Set(["-z", "-R", "-l", "-o"]);
  * A short, zone-independent name for a command: the script it runs (`registry lock`), or the tool and
  * its subcommand (`zoneadm install`, `zonecfg -f`, `dladm create-vnic`, `pkg set-publisher`).
  */
-export function stepOf(argv: readonly string[]): string {
+function stepOf(argv: readonly string[]): string {
   const script = argv[0] === "/bin/sh" && argv[1] === "-c" ? (argv[2] ?? "") : "";
   if (script) return SCRIPTS.find(([re]) => re.test(script))?.[1] ?? "sh script";
   for (let i = 1; i < argv.length; i++) {
@@ -132,8 +131,6 @@ const quoteSh = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
  * their own steps and only their own faults fire.
  */
 export class FaultController {
-  /** Round trips made outside any scope. */
-  readonly unscoped: RecordedCall[] = [];
   private readonly storage = new AsyncLocalStorage<FaultScope>();
   private readonly wrapped = new WeakMap<Host, Host>();
 
@@ -165,10 +162,7 @@ export class FaultController {
       const parts = batchParts(argv);
       const calls: RecordedCall[] = parts ? parts.map((p) => ({ step: p.step, argv: [p.text], stdin })) : [{ step: stepOf(argv), argv: [...argv], stdin }];
       const scope = this.storage.getStore();
-      if (!scope) {
-        this.unscoped.push(...calls);
-        return real(argv);
-      }
+      if (!scope) return real(argv);
       let hit: { fault: ArmedFault; index: number } | undefined;
       calls.forEach((call, index) => {
         scope.calls.push(call);

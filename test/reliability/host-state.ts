@@ -24,8 +24,6 @@ export interface ZoneFileFact {
   readonly name: string;
   /** Every `address "..."` node. */
   readonly addresses: readonly string[];
-  /** Its text. */
-  readonly text: string;
 }
 
 /** The part of a host the reliability tests judge. */
@@ -85,7 +83,7 @@ export function hostFacts(simRoot: string, registry: string): HostFacts {
     } catch {
       continue; // deleted while we looked
     }
-    files.set(f.slice(0, -4), { name: f.slice(0, -4), addresses: [...text.matchAll(/^\s*address\s+"([^"]+)"/gm)].map((m) => m[1]!), text });
+    files.set(f.slice(0, -4), { name: f.slice(0, -4), addresses: [...text.matchAll(/^\s*address\s+"([^"]+)"/gm)].map((m) => m[1]!) });
   }
   return { zones, vnics, files, locked: existsSync(join(registry, ".lock")), tempFiles: tempFilesUnder(registry) };
 }

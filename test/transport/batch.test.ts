@@ -57,12 +57,7 @@ describe.each<[string, () => Host]>([
     const r = await runBatch(host(), [{ argv: ["printf", "%s\\n", "@@zmgr-000 e 0 0", "x"] }, { argv: ["echo", "y"] }]);
     expect(r.map((x) => x!.stdout)).toEqual(["@@zmgr-000 e 0 0\nx\n", "y\n"]);
   });
-});
 
-describe.each<[string, () => Host]>([
-  ["local", () => new LocalHost()],
-  ["ssh", () => ssh],
-])("runBatch following its steps (%s)", (_name, host) => {
   test("onStep and onLine follow each step as it runs; the results are what a plain batch returns", async () => {
     const seen: string[] = [];
     const at: number[] = [];

@@ -18,7 +18,7 @@ export interface HostUnderTest {
 export const MULTIBYTE_LINE = "✓é😀\n";
 
 /** Resolves once `check` is true (polled every 50 ms), or fails after 5 s. */
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 100; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));

@@ -8,7 +8,7 @@ import { ZmgrError } from "../../provider/errors";
 import { closeAllHosts, hostFor } from "../../provider/transport/connect";
 import { SshHost, type SshOptions } from "../../provider/transport/ssh-host";
 import { startSshd, type Sshd } from "../harness/sshd";
-import { hostContract } from "./host-contract";
+import { hostContract, waitFor } from "./host-contract";
 
 let sshd: Sshd;
 let host: SshHost;
@@ -196,11 +196,3 @@ describe("SshHost (real sshd)", () => {
     expect(error.details.attempts).toBe(2);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("condition not met within 5 s");
-}

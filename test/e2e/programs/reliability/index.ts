@@ -1,7 +1,6 @@
-// The reliability test program: N zones from a template already in the host's registry, plus optional hostile zones.
+// The reliability test program: N zones from a template already in the host's registry.
 //
 // Stack config: `zones` (count), `prefix` (zone names PREFIX0, PREFIX1, ...), `template` (registry template name),
-// `installTimeout` (seconds), `hostile` (a JSON list of Zone args, each made into a zone that check must refuse),
 // `hostInput` (true: pass `host` as a resource input built from the `ssh*` keys, secrets included, instead of
 // relying on the zmgr:* stack config).
 import * as pulumi from "@pulumi/pulumi";
@@ -11,8 +10,6 @@ const config = new pulumi.Config();
 const count = config.getNumber("zones") ?? 1;
 const prefix = config.get("prefix") ?? "r";
 const template = config.get("template") ?? "ipkg";
-const installTimeout = config.getNumber("installTimeout");
-const hostile = config.getObject<zmgr.ZoneArgs[]>("hostile") ?? [];
 
 function hostInput(): pulumi.Input<zmgr.HostArgs> | undefined {
   if (!config.getBoolean("hostInput")) return undefined;
@@ -31,11 +28,7 @@ function hostInput(): pulumi.Input<zmgr.HostArgs> | undefined {
 }
 
 const host = hostInput();
-const zones = Array.from(
-  { length: count },
-  (_, i) => new zmgr.Zone(`${prefix}${i}`, { host, template, timeouts: installTimeout === undefined ? undefined : { install: installTimeout } }),
-);
-hostile.forEach((args, i) => new zmgr.Zone(`hostile${i}`, { host, ...args, template: args.template ?? template }));
+const zones = Array.from({ length: count }, (_, i) => new zmgr.Zone(`${prefix}${i}`, { host, template }));
 
 export const names = zones.map((z) => z.name);
 export const addresses = zones.map((z) => z.address);
