@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { PulumiStack, pulumiBinDir } from "../test/harness/pulumi";
+import { REPO_ROOT } from "../test/harness/repo";
 import { startBenchHost, programWorkspace, type BenchHost } from "./bench-host";
 import { diffCounters, hostCounters, type HostCounters } from "./host-counters";
 import { providerCallDurations, rpcStats, type RpcStats } from "./otel-spans";
@@ -71,6 +72,9 @@ export interface ScenarioSettings {
   readonly log: (line: string) => void;
 }
 
+/** Counts pulumi-zmgr's remote commands inside its plugin (see the file). */
+const COUNT_HOOK = join(REPO_ROOT, "bench", "count-commands.cjs");
+
 const RPC_OF: Record<PhaseName, string> = { up: "Create", refresh: "Read", "up-no-change": "Diff", destroy: "Delete" };
 
 /** Runs the four CLI runs of `side` with `zones` zones on a fresh host; always tears everything down. */
@@ -124,18 +128,21 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
     destroy: ["destroy", "--yes", "--skip-preview"],
   }[phase];
   const sampler = new ProviderRssSampler(side === "zmgr" ? "dynamic-provider" : "command", marker);
-  const before = hostCounters(host.sshd, host.sim.root);
+  // pulumi-zmgr runs most commands in shell sessions, which the sshd log does not see: its plugin counts them.
+  const commandsFile = side === "zmgr" ? join(dir, "commands.log") : undefined;
+  const counting: Record<string, string> = commandsFile ? { NODE_OPTIONS: `--require ${COUNT_HOOK}`, ZMGR_BENCH_COMMANDS_FILE: commandsFile } : {};
+  const before = hostCounters(host.sshd, host.sim.root, commandsFile);
   const watchdog = setTimeout(() => killTagged(marker), settings.timeoutMs);
   sampler.start();
   const from = epochMs();
   const start = performance.now();
   const parallel = settings.parallel ? ["--parallel", String(settings.parallel)] : [];
-  const run = await stack.run([...args, ...parallel, "--otel-traces", `file://${trace}`], { [RUN_TAG]: marker });
+  const run = await stack.run([...args, ...parallel, "--otel-traces", `file://${trace}`], { [RUN_TAG]: marker, ...counting });
   const wallMs = performance.now() - start;
   const to = epochMs();
   const rss = sampler.stop();
   clearTimeout(watchdog);
-  const counters = diffCounters(before, hostCounters(host.sshd, host.sim.root));
+  const counters = diffCounters(before, hostCounters(host.sshd, host.sim.root, commandsFile));
   const problem = run.code !== 0 ? `exit ${run.code}: ${tail(run.stdout + run.stderr)}` : await hostProblem(phase, zones, host);
   const rpc = rpcStats(providerCallDurations(trace, RPC_OF[phase]));
   // Tool time: each tool process's lifetime from the run's strace, else logged ms + calibrated start-up per run.
@@ -184,7 +191,7 @@ export function describe(r: PhaseResult, zones: number): string {
   const parts = [
     `${r.phase}: ${(r.wallMs / 1000).toFixed(1)} s`,
     `${h.connections} SSH conn`,
-    `${h.sessions} sessions (${round1(h.sessions / zones)}/zone)`,
+    `${h.roundTrips} round trips (${round1(h.roundTrips / zones)}/zone), ${h.sessions} sessions`,
     `${h.commands} tool runs (${round1(h.commands / zones)}/zone)`,
   ];
   if (r.outsideToolsMsPerZone !== undefined) parts.push(`${r.outsideToolsMsPerZone} ms/zone outside tools`);

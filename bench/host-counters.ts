@@ -1,5 +1,7 @@
-// What a host saw, counted at the host: SSH connections and exec sessions from the sshd log, simulated tool runs from the command log.
+// What a host saw: SSH connections and exec sessions from the sshd log, simulated tool runs from the command log, and
+// remote commands (round trips) from the sshd log or, for a client that keeps shell sessions, from its own count.
 
+import { existsSync, readFileSync } from "node:fs";
 import { readCommandLog } from "../test/harness/sim";
 import type { Sshd } from "../test/harness/sshd";
 
@@ -7,8 +9,14 @@ import type { Sshd } from "../test/harness/sshd";
 export interface HostCounters {
   /** TCP connections accepted by sshd (`Connection from … port N on …`). */
   readonly connections: number;
-  /** SSH sessions that ran a command (`Starting session: command …`): one per remote round trip. */
+  /** SSH sessions that ran a command (`Starting session: command …`). */
   readonly sessions: number;
+  /**
+   * Remote commands (round trips): the sessions, for a client that runs one command per session (remote.Command); the
+   * commands pulumi-zmgr's SshHost ran, exec sessions and shell-session commands alike, when `commandsFile` (written by
+   * bench/count-commands.cjs in its plugin) is given.
+   */
+  readonly roundTrips: number;
   /** Simulated tool runs (lines of the simulator's `log/commands.jsonl`). */
   readonly commands: number;
   /** Sum of the `ms` of those runs (time inside the tool, without its process start-up). */
@@ -29,8 +37,8 @@ export function commandKind(argv: readonly string[]): string {
   return tool ?? "?";
 }
 
-/** Counts everything the host saw so far. */
-export function hostCounters(sshd: Sshd, simRoot: string): HostCounters {
+/** Counts everything the host saw so far (round trips from `commandsFile` when given, see {@link HostCounters.roundTrips}). */
+export function hostCounters(sshd: Sshd, simRoot: string, commandsFile?: string): HostCounters {
   const log = sshd.log();
   const commands = readCommandLog(simRoot);
   const byTool: Record<string, number> = {};
@@ -38,9 +46,11 @@ export function hostCounters(sshd: Sshd, simRoot: string): HostCounters {
     const k = commandKind(c.argv);
     byTool[k] = (byTool[k] ?? 0) + 1;
   }
+  const sessions = (log.match(/^Starting session: command /gm) ?? []).length;
   return {
     connections: (log.match(/^Connection from \S+ port \d+ on /gm) ?? []).length,
-    sessions: (log.match(/^Starting session: command /gm) ?? []).length,
+    sessions,
+    roundTrips: commandsFile === undefined ? sessions : existsSync(commandsFile) ? readFileSync(commandsFile, "utf8").split("\n").length - 1 : 0,
     commands: commands.length,
     commandMs: commands.reduce((s, c) => s + (c.ms ?? 0), 0),
     byTool,
@@ -57,6 +67,7 @@ export function diffCounters(before: HostCounters, after: HostCounters): HostCou
   return {
     connections: after.connections - before.connections,
     sessions: after.sessions - before.sessions,
+    roundTrips: after.roundTrips - before.roundTrips,
     commands: after.commands - before.commands,
     commandMs: Math.round((after.commandMs - before.commandMs) * 10) / 10,
     byTool,

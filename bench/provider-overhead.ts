@@ -35,8 +35,8 @@ export interface OperationOverhead {
   readonly overheadRawMedianMs: number;
   /** Median of (wall − time inside SSH round trips), ms: the provider's own work in Node. */
   readonly inProcessMedianMs: number;
-  /** SSH sessions (remote round trips) per call, median. */
-  readonly sessionsPerCall: number;
+  /** Remote commands (round trips: exec sessions and shell-session commands, as SshHost ran them) per call, median. */
+  readonly roundTripsPerCall: number;
   /** Simulated tool runs per call, median. */
   readonly toolRunsPerCall: number;
   /** The round trips of one call by kind: how many per call, their median wall time and (strace) median time outside tool processes. */
@@ -53,8 +53,8 @@ export interface ProviderOverheadResult {
   readonly create: OperationOverhead;
   /** zoneProvider.read, one zone at a time. */
   readonly read: OperationOverhead;
-  /** zoneProvider.read of all K zones at once: SSH sessions and tool runs per zone, and the wall time of the batch. */
-  readonly concurrentRead: { readonly sessionsPerZone: number; readonly toolRunsPerZone: number; readonly wallMs: number };
+  /** zoneProvider.read of all K zones at once: round trips and tool runs per zone, and the wall time of the batch. */
+  readonly concurrentRead: { readonly roundTripsPerZone: number; readonly toolRunsPerZone: number; readonly wallMs: number };
   /** zoneProvider.delete. */
   readonly delete: OperationOverhead;
   /** K creates, then K deletes, `parallel` at a time (as the engine runs them): round trips per zone by kind, wall time of each batch. */
@@ -108,9 +108,11 @@ export async function measureProviderOverhead(zones: number, toolStartupMs: numb
       if (r.id !== name) throw new Error(`read of ${name} found no zone`);
     });
     const before = hostCounters(host.sshd, host.sim.root);
+    const firstTrip = trips.length;
     const t = performance.now();
     await Promise.all(names.map((name) => zoneProvider.read!(name, outputs.get(name)!)));
     const batchMs = performance.now() - t;
+    const batchTrips = trips.length - firstTrip;
     const batch = diffCounters(before, hostCounters(host.sshd, host.sim.root));
     const del = await measure(names, async (name) => {
       await zoneProvider.delete!(name, outputs.get(name)!);
@@ -126,7 +128,7 @@ export async function measureProviderOverhead(zones: number, toolStartupMs: numb
       toolStartupMs,
       create,
       read,
-      concurrentRead: { sessionsPerZone: round1(batch.sessions / zones), toolRunsPerZone: round1(batch.commands / zones), wallMs: Math.round(batchMs) },
+      concurrentRead: { roundTripsPerZone: round1(batchTrips / zones), toolRunsPerZone: round1(batch.commands / zones), wallMs: Math.round(batchMs) },
       delete: del,
       concurrent: { parallel, createWallMs, createRoundTrips, deleteWallMs, deleteRoundTrips },
     };
@@ -173,7 +175,7 @@ async function measureCalls(host: BenchHost, trips: RoundTrip[], tools: ToolTime
     overheadP95Ms: round1(quantile(overhead, 0.95)),
     overheadRawMedianMs: round1(median(rows.map((r) => r.wall - r.counters.commandMs))),
     inProcessMedianMs: round1(median(rows.map((r) => r.wall - r.trips.reduce((s, trip) => s + trip.ms, 0)))),
-    sessionsPerCall: median(rows.map((r) => r.counters.sessions)),
+    roundTripsPerCall: median(rows.map((r) => r.trips.length)),
     toolRunsPerCall: median(rows.map((r) => r.counters.commands)),
     roundTrips: [...kinds].map(([kind, list]) => ({ kind, perCall: round1(list.length / rows.length), medianMs: round1(median(list.map((t) => t.ms))), outsideToolsMs: outside(list) })),
   };

@@ -28,7 +28,7 @@ export function renderMarkdown(r: BenchResults): string {
     "## Real CLI runs",
     "",
     "Each side on a fresh host: `pulumi up` (create), `pulumi refresh`, `pulumi up --expect-no-changes`, `pulumi destroy`.",
-    "Round trips = SSH exec sessions (sshd log); tools = simulated illumos commands (simulator log); tool processes = sum of their lifetimes",
+    "Round trips = remote commands (remote.Command: SSH exec sessions, from the sshd log; pulumi-zmgr: commands its SshHost ran, exec sessions and shell-session commands, counted in its plugin); tools = simulated illumos commands (simulator log); tool processes = sum of their lifetimes",
     "(strace; the host-side work, CPU-bound Node processes in the simulator); outside tools = (sum of the engine's Create/Read/Delete call",
     "times − time in tool processes) / N, under the CLI's parallelism; plugin = peak RSS of the provider process.",
     "",
@@ -64,7 +64,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push("", "## Refresh scaling (pulumi-zmgr)", "", "| N | Round trips / zone | Tools / zone | Wall ms / zone | Read call median ms |", "| ---: | ---: | ---: | ---: | ---: |");
   for (const n of sizes) {
     const p = phaseOf(r.engine, "zmgr", n, "refresh");
-    if (p) lines.push(`| ${n} | ${round1(p.host.sessions / n)} | ${round1(p.host.commands / n)} | ${round1(p.wallMs / n)} | ${p.rpc?.medianMs ?? "–"} |`);
+    if (p) lines.push(`| ${n} | ${round1(p.host.roundTrips / n)} | ${round1(p.host.commands / n)} | ${round1(p.wallMs / n)} | ${p.rpc?.medianMs ?? "–"} |`);
   }
 
   const o = r.providerOverhead;
@@ -81,9 +81,9 @@ export function renderMarkdown(r: BenchResults): string {
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     );
     for (const [name, op] of [["create", o.create], ["read", o.read], ["delete", o.delete]] as const) {
-      lines.push(`| ${name} | ${op.wallMedianMs} | ${op.overheadMedianMs} | ${op.overheadP95Ms} | ${op.overheadRawMedianMs} | ${op.inProcessMedianMs} | ${op.sessionsPerCall} | ${op.toolRunsPerCall} | ${op.toolStartupMs} |`);
+      lines.push(`| ${name} | ${op.wallMedianMs} | ${op.overheadMedianMs} | ${op.overheadP95Ms} | ${op.overheadRawMedianMs} | ${op.inProcessMedianMs} | ${op.roundTripsPerCall} | ${op.toolRunsPerCall} | ${op.toolStartupMs} |`);
     }
-    lines.push("", `Concurrent read of all ${o.zones} zones: ${o.concurrentRead.sessionsPerZone} round trips and ${o.concurrentRead.toolRunsPerZone} tool runs per zone, ${o.concurrentRead.wallMs} ms in all.`);
+    lines.push("", `Concurrent read of all ${o.zones} zones: ${o.concurrentRead.roundTripsPerZone} round trips and ${o.concurrentRead.toolRunsPerZone} tool runs per zone, ${o.concurrentRead.wallMs} ms in all.`);
     for (const [name, op] of [["create", o.create], ["delete", o.delete]] as const) {
       const together = name === "create" ? o.concurrent.createRoundTrips : o.concurrent.deleteRoundTrips;
       lines.push(
@@ -144,7 +144,7 @@ function phaseRow(side: string, n: number, p: PhaseResult): string {
     p.ok ? p.phase : `${p.phase} (failed: ${(p.problem ?? "").split("\n")[0]!.slice(0, 80)})`,
     s(p.wallMs),
     String(h.connections),
-    `${h.sessions} (${round1(h.sessions / n)})`,
+    `${h.roundTrips} (${round1(h.roundTrips / n)})`,
     `${h.commands} (${round1(h.commands / n)})`,
     p.toolProcessMs === undefined ? "–" : s(p.toolProcessMs),
     p.outsideToolsMsPerZone === undefined ? "–" : String(p.outsideToolsMsPerZone),
@@ -180,7 +180,7 @@ export function renderChart(r: BenchResults): string {
   const max2 = Math.max(1, ...sizes.map((n) => (refresh(n)?.wallMs ?? 0) / n));
   out.push(...bars({ x: 470, ...panel }, "pulumi-zmgr refresh: wall ms per zone (label: round trips/zone)", sizes, max2, (n) => {
     const p = refresh(n);
-    return [{ value: p ? p.wallMs / n : 0, color: colors.zmgr, label: p ? `${round1(p.host.sessions / n)} rt` : "" }];
+    return [{ value: p ? p.wallMs / n : 0, color: colors.zmgr, label: p ? `${round1(p.host.roundTrips / n)} rt` : "" }];
   }));
   out.push("</svg>");
   return out.join("\n") + "\n";

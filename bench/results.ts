@@ -112,12 +112,12 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
     name: "Remote commands per zone create",
     target: "at most 6",
     measured: o
-      ? `${o.create.sessionsPerCall} SSH round trips (${o.create.toolRunsPerCall} of them illumos tools) per create; in \`pulumi up\`: ${per((n) => {
+      ? `${o.create.roundTripsPerCall} SSH round trips (${o.create.toolRunsPerCall} of them illumos tools) per create; in \`pulumi up\`: ${per((n) => {
           const p = phaseOf(r.engine, "zmgr", n, "up");
-          return p && String(round1(p.host.sessions / n));
+          return p && String(round1(p.host.roundTrips / n));
         })} round trips per zone`
       : "not measured",
-    met: o ? o.create.sessionsPerCall <= 6 : null,
+    met: o ? o.create.roundTripsPerCall <= 6 : null,
   });
 
   const refresh = sizes.map((n) => phaseOf(r.engine, "zmgr", n, "refresh"));
@@ -126,9 +126,9 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
     target: "at most 2, fewer when batched",
     measured: `${per((n) => {
       const p = phaseOf(r.engine, "zmgr", n, "refresh");
-      return p && `${round1(p.host.sessions / n)} round trips, ${round1(p.host.commands / n)} tools`;
+      return p && `${round1(p.host.roundTrips / n)} round trips, ${round1(p.host.commands / n)} tools`;
     })} per zone`,
-    met: refresh.some((p) => !p) ? null : refresh.every((p, i) => p!.host.sessions / sizes[i]! <= 2),
+    met: refresh.some((p) => !p) ? null : refresh.every((p, i) => p!.host.roundTrips / sizes[i]! <= 2),
   });
 
   const perZoneMs = refresh.map((p, i) => (p ? p.wallMs / sizes[i]! : undefined));
@@ -137,7 +137,7 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
     name: "Refresh scaling",
     target: "flat per zone as N grows (round trips and time)",
     measured: `${per((n, i = sizes.indexOf(n)) => (perZoneMs[i] === undefined ? undefined : `${round1(perZoneMs[i]!)} ms`))} of \`pulumi refresh\` wall time per zone`,
-    met: flat === null ? null : flat && refresh.every((p, i) => p!.host.sessions / sizes[i]! <= refresh[0]!.host.sessions / sizes[0]!),
+    met: flat === null ? null : flat && refresh.every((p, i) => p!.host.roundTrips / sizes[i]! <= refresh[0]!.host.roundTrips / sizes[0]!),
   });
 
   const big = sizes.at(-1)!;

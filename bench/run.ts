@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     log(`per-zone provider overhead in process: ${overheadZones} zones, one at a time`);
     const parallel = cliParallelDefault();
     const providerOverhead = await measureProviderOverhead(overheadZones, startup, parallel);
-    log(`create: ${providerOverhead.create.overheadMedianMs} ms overhead median, ${providerOverhead.create.sessionsPerCall} round trips; read: ${providerOverhead.read.overheadMedianMs} ms; delete: ${providerOverhead.delete.overheadMedianMs} ms`);
+    log(`create: ${providerOverhead.create.overheadMedianMs} ms overhead median, ${providerOverhead.create.roundTripsPerCall} round trips; read: ${providerOverhead.read.overheadMedianMs} ms; delete: ${providerOverhead.delete.overheadMedianMs} ms`);
 
     log("IPAM: /16 with 60,000 taken");
     const ipam = await measureIpam();

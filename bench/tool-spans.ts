@@ -1,10 +1,16 @@
 // Exact lifetimes of the simulated tool processes, from an strace of the whole benchmark (scripts/bench.sh runs it
-// under `strace -f --seccomp-bpf -e trace=execve,exit_group`, which stops traced processes only at exec and exit).
+// under `strace -f -q --seccomp-bpf -e trace=execve,exit_group`, which stops traced processes only at exec and exit,
+// and reports each process's end, `+++ exited with N +++`, once it is gone).
 
 import { closeSync, openSync, readSync } from "node:fs";
 import { SIM_BIN } from "../test/harness/repo";
 
-/** One run of a simulated tool: from the exec of its shim to the exit of the Node process that became it. */
+/**
+ * One run of a simulated tool: from the exec of its shim until the Node process that became it is gone. That is
+ * strace's `+++ exited +++` (or `+++ killed by +++`), not its exit_group call: tearing down a Node process (its
+ * threads, ~100 MB of mappings) takes 1.5–2.5 ms after exit_group, which a real zoneadm does not, and its parent waits
+ * for it.
+ */
 export interface ToolSpan {
   /** The process. */
   readonly pid: number;
@@ -16,7 +22,7 @@ export interface ToolSpan {
   readonly endMs: number;
 }
 
-const LINE = /^(\d+) +(\d+\.\d+) (execve\("([^"]*)"|exit_group\()/;
+const LINE = /^(\d+) +(\d+\.\d+) (execve\("([^"]*)"|\+\+\+ (?:exited|killed) )/;
 
 /** Reads the strace file `path` as it grows and pairs each tool's exec with its exit. */
 export class ToolSpans {

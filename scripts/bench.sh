@@ -27,6 +27,6 @@ npx --no-install tsc --outDir "$out" --rootDir . --module nodenext --moduleResol
 # known exactly, so tool time is subtracted from provider time without estimating the simulator's start-up.
 if command -v strace >/dev/null && [ "${BENCH_STRACE:-1}" != 0 ]; then
   export BENCH_STRACE_FILE="$(mktemp "${TMPDIR:-/tmp}/zmgr-bench-strace.XXXXXX")"
-  exec strace -f -qq -ttt --seccomp-bpf -e trace=execve,exit_group -e signal=none -o "$BENCH_STRACE_FILE" node "$out/bench/run.js"
+  exec strace -f -q -ttt --seccomp-bpf -e trace=execve,exit_group -e signal=none -o "$BENCH_STRACE_FILE" node "$out/bench/run.js"
 fi
 exec node "$out/bench/run.js"

@@ -2,22 +2,46 @@
 
 import { constants } from "node:os";
 import type { ClientChannel } from "ssh2";
-import { ZmgrError } from "../errors";
+import { hasCode, ZmgrError } from "../errors";
 import { abortError, type Host, type RunOptions, type RunResult, type StreamingRunOptions } from "./host";
 import { callbackFailed, collectOutput, MAX_OUTPUT_BYTES, type OutputCollector } from "./output";
 import { commandLine, redact } from "./quote";
 import { Semaphore } from "./semaphore";
 import { openConnection, type SshConnection } from "./ssh-connection";
+import { fitsShellSession, ShellSession } from "./ssh-shell";
 import { resolveSshOptions, type ResolvedSshOptions, type SshOptions } from "./ssh-options";
 
 export type { SshOptions } from "./ssh-options";
 
-/** A command whose channel is open. */
+/** A command whose own channel is open (a command that does not fit a shell session, see ssh-shell.ts). */
 interface Started {
   readonly channel: ClientChannel;
   readonly connection: SshConnection;
   /** Set when the exit status (or signal) arrives. */
   exitCode: number | undefined;
+}
+
+/** Where collect() sends what a running command does, whichever way it runs. */
+interface Sink {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  /** The pid whose tree a kill ends. */
+  pid(pid: string): void;
+  /** The command ended with this status. */
+  exit(exitCode: number): void;
+  /** The channel closed before the command's status came. */
+  closed(): void;
+}
+
+/** A command started one way or the other, as collect() drives it. */
+interface Running {
+  readonly connection: SshConnection;
+  /** False until the host got the command (a shell session's acknowledgement); a command lost before it is re-run. */
+  readonly started: boolean;
+  /** The command is being stopped: whatever it still does is not wanted (a shell session is not reused). */
+  abandon(): void;
+  /** Closes the command's channel (after a kill); `signal` first asks sshd to KILL it, for when no pid came. */
+  close(signal: boolean): void;
 }
 
 /** How long a killed command's channel may take to close before its slot is reused anyway. */
@@ -63,12 +87,20 @@ export class SshHost implements Host {
   private readonly closeWaiters: Array<() => void> = [];
   /** Kills of timed-out commands still under way (close() lets them finish). */
   private readonly kills = new Set<Promise<unknown>>();
+  /** Shell sessions waiting for a command (see ssh-shell.ts), and how many are open or opening. */
+  private readonly idleShells: ShellSession[] = [];
+  private shellCount = 0;
+  /** Most shell sessions at once: maxChannels, lowered to what sshd granted when it refuses one (reset on reconnect). */
+  private shellCap: number;
+  /** Commands waiting for a shell session to come back. */
+  private readonly shellWaiters: Array<() => void> = [];
 
   /** Validates the options (throws `zmgr::ssh::bad-option`); connects on the first command. */
   constructor(options: SshOptions) {
     this.options = resolveSshOptions(options);
     this.label = this.options.label;
     this.slots = new Semaphore(this.options.maxChannels);
+    this.shellCap = this.options.maxChannels;
   }
 
   /** Connections opened so far by this host (1 while the first one lives; +1 per reconnect). */
@@ -84,22 +116,36 @@ export class SshHost implements Host {
   async runStreaming(argv: readonly string[], options: StreamingRunOptions = {}): Promise<RunResult> {
     const command = [...this.options.privilegePrefix, ...argv];
     const shown = redact(commandLine(command), options.secrets);
-    const line = wrapped(command);
-    if (options.signal?.aborted) throw abortError(options.signal, this.label, shown);
-    const release = await this.slots.acquire();
-    let opened: Started;
-    try {
-      opened = await this.openChannel(line, shown);
-    } catch (err) {
-      release();
-      throw err;
+    for (let lost = 0; ; lost++) {
+      if (options.signal?.aborted) throw abortError(options.signal, this.label, shown);
+      const release = await this.slots.acquire();
+      let attach: (sink: Sink) => Running;
+      try {
+        const shell = fitsShellSession(command, options.stdin) ? await this.takeShell() : undefined;
+        if (shell) attach = (sink) => this.runInShell(shell, commandLine(command), options.stdin, sink, release);
+        else {
+          const started = await this.openChannel(wrapped(command), shown);
+          attach = (sink) => this.runOnChannel(started, options.stdin, sink, release);
+        }
+      } catch (err) {
+        release();
+        throw err;
+      }
+      try {
+        return await this.collect(attach, shown, options, release);
+      } catch (err) {
+        // The connection dropped before the host got the command (an idle session on a connection that just died):
+        // it never ran, so it runs again on the next connection, as a command whose session could not open does.
+        if (lost < 2 && hasCode(err, "zmgr::host::connection-lost") && err.details.started === false) continue;
+        throw err;
+      }
     }
-    return this.collect(opened, shown, options, release);
   }
 
   /** Ends the connection; a later command connects again. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.kills]);
+    for (const shell of this.idleShells.splice(0)) shell.end();
     const pending = this.pending;
     this.pending = undefined;
     const connection = await pending?.catch(() => undefined);
@@ -123,6 +169,7 @@ export class SshHost implements Host {
     const pending: Promise<SshConnection> = openConnection(this.options).then(
       (connection) => {
         this.opened++;
+        this.shellCap = this.options.maxChannels;
         connection.onClose(() => this.forget(pending));
         return connection;
       },
@@ -174,6 +221,7 @@ export class SshHost implements Host {
           if (stale++ < 2) continue;
           throw connectionLost(this.label, shown, connection, false);
         }
+        if (this.dropIdleShell()) continue; // our idle shell sessions hold sshd's sessions: give one back
         if (this.slots.inUse > 1 && busy++ < 20) {
           await this.channelClosed(1000); // sshd's MaxSessions is full of ours: retry when one ends
           continue;
@@ -185,6 +233,135 @@ export class SshHost implements Host {
         });
       }
     }
+  }
+
+  /**
+   * An idle shell session, or a new one while fewer than `shellCap` are open; else waits for one to come back.
+   * Undefined when none can be had (sshd refuses even one): the command then gets a channel of its own.
+   */
+  private async takeShell(): Promise<ShellSession | undefined> {
+    for (let stale = 0; ; ) {
+      const idle = this.idleShells.pop();
+      if (idle) {
+        if (idle.alive) return idle;
+        continue;
+      }
+      if (this.shellCount < this.shellCap) {
+        this.shellCount++;
+        const pending = this.connection();
+        const connection = await pending.catch((err: unknown) => {
+          this.shellCount--;
+          throw err;
+        });
+        try {
+          const shell = await ShellSession.open(connection);
+          let gone = false;
+          const forget = () => {
+            if (gone) return;
+            gone = true;
+            this.shellCount--;
+            const i = this.idleShells.indexOf(shell);
+            if (i >= 0) this.idleShells.splice(i, 1);
+            this.shellWaiters.shift()?.();
+            this.closeWaiters.shift()?.();
+          };
+          shell.channel.once("close", forget);
+          connection.onClose(forget);
+          return shell;
+        } catch (err) {
+          this.shellCount--;
+          if (!connection.alive || /Not connected|No response from server/.test((err as Error).message)) {
+            this.forget(pending);
+            connection.end();
+            if (stale++ < 2) continue;
+            throw connectionLost(this.label, "a shell session", connection, false);
+          }
+          this.shellCap = this.shellCount; // sshd's MaxSessions (or the shell) says no more
+          if (this.shellCap === 0) return undefined;
+        }
+      }
+      await new Promise<void>((resolve) => this.shellWaiters.push(resolve));
+    }
+  }
+
+  /** Puts a shell session whose command ended back in the pool (or hands it to a waiting command). */
+  private giveShell(shell: ShellSession): void {
+    if (!shell.alive) return;
+    this.idleShells.push(shell);
+    this.shellWaiters.shift()?.();
+  }
+
+  /** Ends one idle shell session (its sshd session goes to a command that needs a channel of its own); false if none. */
+  private dropIdleShell(): boolean {
+    const shell = this.idleShells.shift();
+    if (!shell) return false;
+    this.shellCap = Math.max(1, this.shellCount - 1);
+    shell.end();
+    return true;
+  }
+
+  /** Runs a command in a shell session; its end gives the session back. */
+  private runInShell(shell: ShellSession, line: string, stdin: string | Buffer | undefined, sink: Sink, release: () => void): Running {
+    let ended = false;
+    let acknowledged = false;
+    const onClose = () => {
+      release();
+      if (!ended) sink.closed();
+    };
+    shell.channel.once("close", onClose);
+    sink.pid(shell.pid);
+    shell.start(line, stdin, {
+      stdout: (chunk) => sink.stdout(chunk),
+      stderr: (chunk) => sink.stderr(chunk),
+      started: () => (acknowledged = true),
+      done: (exitCode) => {
+        if (ended) return;
+        ended = true;
+        shell.channel.off("close", onClose);
+        release();
+        this.giveShell(shell);
+        sink.exit(exitCode);
+      },
+    });
+    return {
+      connection: shell.connection,
+      get started() {
+        return acknowledged;
+      },
+      abandon: () => {
+        ended = true; // being killed: the session is not given back
+      },
+      close: () => shell.channel.close(),
+    };
+  }
+
+  /** Runs a command on its own channel (opened by openChannel): the pid wrapper's line comes first on stderr. */
+  private runOnChannel(started: Started, stdin: string | Buffer | undefined, sink: Sink, release: () => void): Running {
+    const { channel } = started;
+    let header: Buffer | undefined = Buffer.alloc(0); // stderr until the wrapper's pid line is split off
+    channel.on("data", (chunk: Buffer) => sink.stdout(chunk));
+    channel.stderr.on("data", (chunk: Buffer) => {
+      if (header !== undefined) {
+        header = Buffer.concat([header, chunk]);
+        const newline = header.indexOf(10);
+        if (newline < 0 && header.length < 32) return; // the pid line is not complete yet
+        const match = PID_HEADER.exec(header.subarray(0, newline + 1).toString("latin1"));
+        chunk = match ? header.subarray(newline + 1) : header;
+        header = undefined;
+        if (match) sink.pid(match[1]!);
+      }
+      if (chunk.length > 0) sink.stderr(chunk);
+    });
+    channel.on("error", () => undefined); // surfaced through 'close' or the connection's close
+    channel.on("close", () => {
+      release();
+      if (header?.length) sink.stderr(header); // no pid line came: keep what the command printed
+      header = undefined;
+      if (started.exitCode !== undefined) sink.exit(started.exitCode);
+      else sink.closed();
+    });
+    channel.end(stdin ?? "");
+    return { connection: started.connection, started: true, abandon: () => undefined, close: (signal) => (signal ? signalChannel(channel) : channel.close()) };
   }
 
   /** Resolves when one of our channels closes, or after `ms`. */
@@ -201,27 +378,27 @@ export class SshHost implements Host {
     });
   }
 
-  /** Feeds stdin, collects raw output (passing it on as it comes), and settles on exit, timeout, overflow, a throwing callback or a dropped connection. */
-  private collect(started: Started, shown: string, options: StreamingRunOptions, release: () => void): Promise<RunResult> {
-    const { channel, connection } = started;
+  /** Starts the command through `attach`, collects raw output (passing it on as it comes), and settles on exit, timeout, overflow, a throwing callback or a dropped connection. */
+  private collect(attach: (sink: Sink) => Running, shown: string, options: StreamingRunOptions, release: () => void): Promise<RunResult> {
     const timeoutMs = options.timeoutMs ?? this.options.commandTimeoutMs;
     return new Promise((resolve, reject) => {
       const stdout = collectOutput(MAX_OUTPUT_BYTES, options.onStdout);
       const stderr = collectOutput(MAX_OUTPUT_BYTES, options.onStderr);
       let settled = false;
-      let header: Buffer | undefined = Buffer.alloc(0); // stderr until the wrapper's pid line is split off
       let pid: string | undefined;
       let killWanted = false;
       let killing = false;
-      // Kill by pid from a second channel, then close this one. Not SSH's signal request first: it would reach sudo
-      // (which runs with the login's real uid) and kill it alone, orphaning the command before its tree can be found.
+      let exitCode: number | undefined;
+      // Kill by pid from a second command, then close this one's channel. Not SSH's signal request first: it would
+      // reach sudo (which runs with the login's real uid) and kill it alone, orphaning the command before its tree can
+      // be found.
       const killRemote = () => {
         if (!killWanted || pid === undefined || killing) return;
         killing = true;
         const kill = this.run(["sh", "-c", KILL_SCRIPT, "sh", pid], { timeoutMs: 30_000 })
           .catch(() => undefined)
           .finally(() => {
-            channel.close();
+            running.close(false);
             this.kills.delete(kill);
           });
         this.kills.add(kill);
@@ -241,13 +418,14 @@ export class SshHost implements Host {
           }
         }
         if (error) reject(error);
-        else resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode: started.exitCode! });
+        else resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode: exitCode! });
       };
       const stop = (error: ZmgrError) => {
+        running.abandon();
         finish(error);
         killWanted = true;
         killRemote();
-        setTimeout(() => killing || signalChannel(channel), 1000).unref(); // no pid line came: ask sshd instead
+        setTimeout(() => killing || running.close(true), 1000).unref(); // no pid came: ask sshd instead
         setTimeout(release, CLOSE_GRACE_MS).unref(); // normally released sooner, by 'close'
       };
       const timer = setTimeout(
@@ -268,9 +446,6 @@ export class SshHost implements Host {
           }),
         );
       const onAbort = () => stop(abortError(options.signal!, this.label, shown));
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      if (options.signal?.aborted) setImmediate(onAbort); // aborted while the channel opened
-      const unsubscribe = connection.onClose(() => finish(connectionLost(this.label, shown, connection, true)));
       const take = (output: OutputCollector, chunk: Buffer) => {
         if (settled) return; // failed already: the rest is not wanted
         try {
@@ -279,35 +454,31 @@ export class SshHost implements Host {
           stop(callbackFailed(this.label, shown, err));
         }
       };
-      channel.on("data", (chunk: Buffer) => take(stdout, chunk));
-      channel.stderr.on("data", (chunk: Buffer) => {
-        if (header !== undefined) {
-          header = Buffer.concat([header, chunk]);
-          const newline = header.indexOf(10);
-          if (newline < 0 && header.length < 32) return; // the pid line is not complete yet
-          const match = PID_HEADER.exec(header.subarray(0, newline + 1).toString("latin1"));
-          chunk = match ? header.subarray(newline + 1) : header;
-          if (match) pid = match[1];
-          header = undefined;
+      let unsubscribe = () => undefined as void;
+      const running = attach({
+        stdout: (chunk) => take(stdout, chunk),
+        stderr: (chunk) => take(stderr, chunk),
+        pid: (p) => {
+          pid = p;
           killRemote(); // when the timeout came first
-        }
-        if (chunk.length > 0) take(stderr, chunk);
+        },
+        exit: (code) => {
+          exitCode = code;
+          finish(undefined);
+        },
+        closed: () => {
+          if (!running.connection.alive) return finish(connectionLost(this.label, shown, running.connection, running.started));
+          finish(
+            new ZmgrError("zmgr::host::no-exit-status", `\`${shown}\` on ${this.label} ended without an exit status`, {
+              help: "the host closed the session early (sshd killed, or the command's shell died); look at the host's logs",
+              details: { host: this.label, command: shown },
+            }),
+          );
+        },
       });
-      channel.on("error", () => undefined); // surfaced through 'close' or the connection's close
-      channel.on("close", () => {
-        release();
-        if (header?.length) take(stderr, header); // no pid line came: keep what the command printed
-        header = undefined;
-        if (started.exitCode !== undefined) return finish(undefined);
-        if (!connection.alive) return finish(connectionLost(this.label, shown, connection, true));
-        finish(
-          new ZmgrError("zmgr::host::no-exit-status", `\`${shown}\` on ${this.label} ended without an exit status`, {
-            help: "the host closed the session early (sshd killed, or the command's shell died); look at the host's logs",
-            details: { host: this.label, command: shown },
-          }),
-        );
-      });
-      channel.end(options.stdin ?? "");
+      unsubscribe = running.connection.onClose(() => finish(connectionLost(this.label, shown, running.connection, running.started)));
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      if (options.signal?.aborted) setImmediate(onAbort); // aborted while the channel opened
     });
   }
 }

@@ -186,6 +186,66 @@ describe("SshHost (real sshd)", () => {
     await closeAllHosts();
   });
 
+  describe("shell sessions", () => {
+    const sessions = () => (sshd.log().match(/^Starting session: command /gm) ?? []).length;
+
+    test("commands one after another share one session; 8 at once use at most maxChannels sessions", async () => {
+      const h = new SshHost(options());
+      try {
+        const before = sessions();
+        for (let i = 0; i < 30; i++) expect(await h.run(["sh", "-c", 'echo "$1"; echo e >&2; exit "$1"', "sh", String(i % 4)])).toEqual({ stdout: `${i % 4}\n`, stderr: "e\n", exitCode: i % 4 });
+        expect(sessions() - before).toBe(1);
+        const many = await Promise.all(Array.from({ length: 40 }, (_, i) => h.run(["printf", "%s", String(i)])));
+        expect(many.map((r) => r.stdout)).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
+        expect(sessions() - before).toBeLessThanOrEqual(8);
+      } finally {
+        await h.close();
+      }
+    });
+
+    test("stdin a here-document can carry stays in the session; other stdin gets a channel of its own, with the same result", async () => {
+      const h = new SshHost(options());
+      try {
+        await h.run(["true"]);
+        const inSession = ["line one\n", "ends ZMGR_EOF_x\nZMGR_EOF_x\n", "ü 😀 'quotes' $HOME `id`\n"];
+        const before = sessions();
+        for (const stdin of inSession) expect((await h.run(["cat"], { stdin })).stdout).toBe(stdin);
+        expect(sessions()).toBe(before);
+        const ownChannel: Array<string | Buffer> = ["no final newline", Buffer.from([104, 0, 105, 10]), "x".repeat(70 * 1024) + "\n"];
+        for (const stdin of ownChannel) expect((await h.run(["cat"], { stdin })).stdout).toBe(stdin.toString());
+        expect(sessions() - before).toBe(ownChannel.length);
+      } finally {
+        await h.close();
+      }
+    });
+
+    test("a shell builtin that would change the session runs on a channel of its own, leaving the session as it was", async () => {
+      const h = new SshHost(options());
+      try {
+        const home = (await h.run(["pwd"])).stdout;
+        for (const argv of [["cd", "/"], ["exit", "3"], ["set", "-e"], ["umask", "777"]]) await h.run(argv);
+        expect((await h.run(["pwd"])).stdout).toBe(home);
+        expect((await h.run(["sh", "-c", "umask"])).stdout.trim()).not.toBe("0777");
+        expect((await h.run(["zmgr-no-such-command"])).stderr).toMatch(/^\/bin\/sh: 1: zmgr-no-such-command: not found/); // no session line count
+      } finally {
+        await h.close();
+      }
+    });
+
+    test("a killed command's session is not reused; the next command gets a working one", async () => {
+      const h = new SshHost(options());
+      try {
+        await h.run(["true"]);
+        const error = (await h.run(["sleep", "20"], { timeoutMs: 300 }).catch((e: unknown) => e)) as ZmgrError;
+        expect(error.code).toBe("zmgr::host::timeout");
+        const after = await Promise.all(Array.from({ length: 10 }, (_, i) => h.run(["echo", String(i)])));
+        expect(after.map((r) => r.stdout)).toEqual(Array.from({ length: 10 }, (_, i) => `${i}\n`));
+      } finally {
+        await h.close();
+      }
+    });
+  });
+
   test("an unreachable host fails after connectRetries with zmgr::ssh::unreachable", async () => {
     const gone = await startSshd();
     await gone.stop(); // its port now refuses connections
