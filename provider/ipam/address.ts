@@ -79,9 +79,10 @@ export function parseIp(text: string, what = "address"): IpAddress {
 /** Parses an address with an optional prefix (`10.0.0.10/24`, `fd00::10/64`, `10.0.0.10`). */
 export function parseInterface(text: string, what = "address"): IpInterface {
   if (typeof text !== "string" || text.length === 0) throw invalid(what, String(text), "empty");
-  const v4 = fastIpv4(text);
-  if (v4 !== undefined) return { family: 4, value: BigInt(v4), prefix: undefined };
   const slash = text.indexOf("/");
+  const v4 = fastIpv4(slash < 0 ? text : text.slice(0, slash));
+  if (v4 !== undefined && slash < 0) return { family: 4, value: BigInt(v4), prefix: undefined };
+  if (v4 !== undefined && /^([0-9]|[12][0-9]|3[0-2])$/.test(text.slice(slash + 1))) return { family: 4, value: BigInt(v4), prefix: Number(text.slice(slash + 1)) };
   const host = slash < 0 ? text : text.slice(0, slash);
   let prefix: number | undefined;
   if (slash >= 0) {

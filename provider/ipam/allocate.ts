@@ -2,7 +2,7 @@
 
 import { ZmgrError } from "../errors";
 import { formatIp, formatNetwork, inNetwork, parseInterface, type IpFamily } from "./address";
-import { covers, lowestFree, sortPoints } from "./intervals";
+import { covers, DENSE_SPAN, lowestFree, lowestFreeDense, sortPoints } from "./intervals";
 import { familyPlan, type PoolFamilyPlan, type PoolPlan } from "./pool-plan";
 
 /** An address held by a zone file. */
@@ -30,13 +30,15 @@ function plannedFamily(plan: PoolPlan, family: IpFamily): PoolFamilyPlan {
 
 /**
  * The lowest address of `family` in the pool's ranges that is not reserved (network, broadcast,
- * gateway, exclusions) and not in `taken`. Sorts `taken` once and walks the gaps: O(n log n).
+ * gateway, exclusions) and not in `taken`. A network of up to 2^24 addresses is searched with a bitmap, O(n + size);
+ * a larger one sorts `taken` once and walks the gaps, O(n log n).
  * Throws `zmgr::pool::exhausted` naming the pool and its size.
  */
 export function allocate(plan: PoolPlan, family: IpFamily, taken: Iterable<bigint>): bigint {
   const fp = plannedFamily(plan, family);
-  const points = sortPoints(fp.network.first, filterFamily(taken, fp));
-  const free = lowestFree(fp.ranges, fp.reserved, points);
+  const { first, last } = fp.network;
+  const free =
+    last - first < DENSE_SPAN ? lowestFreeDense(first, last, fp.ranges, fp.reserved, taken) : lowestFree(fp.ranges, fp.reserved, sortPoints(first, filterFamily(taken, fp)));
   if (free === undefined) {
     const ranges = fp.ranges.map((r) => `${formatIp(family, r.lo)}-${formatIp(family, r.hi)}`).join(", ");
     throw new ZmgrError(

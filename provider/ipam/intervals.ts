@@ -73,6 +73,7 @@ export function lowestFree(ranges: readonly Interval[], reserved: readonly Inter
   for (const range of ranges) {
     let c = range.lo;
     for (;;) {
+      if (c > range.hi) break; // before moving on: a reserved interval past this range may cover the next one
       while (ri < reserved.length && reserved[ri]!.hi < c) ri++;
       const off = c - taken.base;
       while (ti < t.length && t[ti]! < off) ti++;
@@ -87,6 +88,32 @@ export function lowestFree(ranges: readonly Interval[], reserved: readonly Inter
       break;
     }
     if (c <= range.hi) return c;
+  }
+  return undefined;
+}
+
+/** Networks of at most this many addresses are searched with a bitmap (2 MiB at most) instead of a sort. */
+export const DENSE_SPAN = 1n << 24n;
+
+/**
+ * {@link lowestFree} for a network `[base, last]` of at most {@link DENSE_SPAN} addresses: `reserved` and `taken` go
+ * into a bitmap (values outside the network are ignored), then one walk of `ranges` finds the first clear bit.
+ * O(taken + span / 8), no sort: an IPv4 /16 with 60,000 taken in a few ms.
+ */
+export function lowestFreeDense(base: bigint, last: bigint, ranges: readonly Interval[], reserved: readonly Interval[], taken: Iterable<bigint>): bigint | undefined {
+  const used = new Uint8Array(Number((last - base) >> 3n) + 1);
+  const set = (o: number) => (used[o >>> 3] = used[o >>> 3]! | (1 << (o & 7)));
+  for (const v of taken) if (v >= base && v <= last) set(Number(v - base));
+  const clamp = (iv: Interval): [number, number] => [Number((iv.lo > base ? iv.lo : base) - base), Number((iv.hi < last ? iv.hi : last) - base)];
+  for (const iv of reserved) for (let [o, end] = clamp(iv); o <= end; o++) set(o);
+  for (const range of ranges) {
+    for (let [o, end] = clamp(range); o <= end; o++) {
+      if ((o & 7) === 0 && used[o >>> 3] === 255) {
+        o += 7; // a full byte
+        continue;
+      }
+      if ((used[o >>> 3]! & (1 << (o & 7))) === 0) return base + BigInt(o);
+    }
   }
   return undefined;
 }

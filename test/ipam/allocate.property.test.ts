@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { formatIp, type IpFamily } from "../../provider/ipam/address";
 import { allocate, checkRequested, type Holding } from "../../provider/ipam/allocate";
-import { covers } from "../../provider/ipam/intervals";
+import { covers, lowestFree, lowestFreeDense, mergeIntervals, sortPoints, type Interval } from "../../provider/ipam/intervals";
 import { planPool, type PoolDefinition, type PoolFamilyPlan } from "../../provider/ipam/pool-plan";
 import { hasCode } from "../../provider/errors";
 
@@ -111,3 +111,29 @@ function run(family: IpFamily) {
 
 test("IPv4: no duplicates, nothing outside, release frees, always the lowest free", () => run(4));
 test("IPv6: no duplicates, nothing outside, release frees, always the lowest free", () => run(6));
+
+test("the bitmap search (networks up to 2^24 addresses) and the sorted walk (larger ones) find the same lowest free address", () => {
+  const iv = (span: number) => fc.tuple(fc.nat(span - 1), fc.nat(span - 1)).map(([a, b]) => ({ lo: BigInt(Math.min(a, b)), hi: BigInt(Math.max(a, b)) }));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 300 }).chain((span) =>
+        fc.record({
+          span: fc.constant(span),
+          ranges: fc.array(iv(span), { minLength: 1, maxLength: 3 }),
+          reserved: fc.array(iv(span), { maxLength: 4 }),
+          taken: fc.array(fc.integer({ min: -5, max: span + 5 }), { maxLength: 400 }),
+        }),
+      ),
+      ({ span, ranges, reserved, taken }) => {
+        const base = 1000n;
+        const last = base + BigInt(span) - 1n;
+        const shift = (list: Interval[]) => mergeIntervals(list.map((i) => ({ lo: base + i.lo, hi: base + i.hi })));
+        const values = taken.map((t) => base + BigInt(t));
+        const inside = values.filter((v) => v >= base && v <= last);
+        const sparse = lowestFree(shift(ranges), shift(reserved), sortPoints(base, inside));
+        expect(lowestFreeDense(base, last, shift(ranges), shift(reserved), values)).toBe(sparse);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

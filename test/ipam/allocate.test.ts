@@ -87,3 +87,16 @@ describe("requested addresses", () => {
     expect(err.help).toBeTruthy();
   });
 });
+
+test("an exclusion spanning two ranges covers both, in a small network (bitmap) and a /64 (sorted walk) alike", () => {
+  for (const [net, a, b, c] of [
+    ["10.0.0.0/24", "10.0.0.10", "10.0.0.11", "10.0.0.12"],
+    ["fd00::/64", "fd00::10", "fd00::11", "fd00::12"],
+  ] as const) {
+    const family = net.includes(":") ? 6 : 4;
+    const plan = planPool({ name: "split", networks: [net], ranges: [{ start: a, end: a }, { start: c, end: c }], excludes: [{ from: a, to: c }] });
+    expect(error(() => allocate(plan, family, [])).code).toBe("zmgr::pool::exhausted");
+    const open = planPool({ name: "split", networks: [net], ranges: [{ start: a, end: a }, { start: c, end: c }], excludes: [{ from: a, to: b }] });
+    expect(interfaceAddress(open, family, allocate(open, family, []))).toBe(`${c}/${net.split("/")[1]}`);
+  }
+});
