@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { ZmgrError } from "../errors";
 import type { Host, RunOptions, RunResult } from "./host";
 import { commandLine, quote, redact } from "./quote";
+import { changesShell } from "./ssh-shell";
 import { runWithLines, type OutputStream } from "./streaming";
 
 /** One command of a batch. */
@@ -55,11 +56,12 @@ export async function runBatch(host: Host, steps: readonly BatchStep[], options:
         `printf '\\n%s e ${i} %s\\n' "$m" "$r"; printf '\\n%s e ${i}\\n' "$m" >&2;${after} }`,
     );
   });
-  lines.push("exit 0");
+  lines.push("true"); // status 0 whatever the last step did; not `exit`, so the script can run in a kept shell
   const argv = ["/bin/sh", "-c", lines.join("\n")];
-  const { onStep, onLine, ...run } = options;
+  const { onStep, onLine, ...rest } = options;
+  const run = { ...rest, sameShell: steps.every((s) => !changesShell(s.argv[0] ?? "")) };
   if (!onStep && !onLine && steps.every((s) => s.timeoutMs === undefined)) return splitBatch(await host.run(argv, run), marker, steps.length, host.label);
-  return splitBatch(await followBatch(host, argv, steps, marker, options), marker, steps.length, host.label);
+  return splitBatch(await followBatch(host, argv, steps, marker, { ...options, sameShell: run.sameShell }), marker, steps.length, host.label);
 }
 
 /** Runs a batch script following its framing as it streams: each step's start, its lines, its own timeout. */

@@ -15,6 +15,13 @@ export interface RunOptions {
    * abort reason when that is a ZmgrError (see {@link abortError}). An already aborted signal starts nothing.
    */
   readonly signal?: AbortSignal;
+  /**
+   * The command is `/bin/sh -c SCRIPT` (nothing after the script) whose script only sets variables of its own and runs
+   * commands: it never exits, and sets no shell option, trap, directory, umask or exported variable. A host that keeps
+   * a shell for its commands (SshHost's shell sessions) may then run the script in that shell itself, one process
+   * fewer; elsewhere it runs as given. transport/batch.ts sets it.
+   */
+  readonly sameShell?: boolean;
 }
 
 /**

@@ -122,7 +122,9 @@ export class SshHost implements Host {
       let attach: (sink: Sink) => Running;
       try {
         const shell = fitsShellSession(command, options.stdin) ? await this.takeShell() : undefined;
-        if (shell) attach = (sink) => this.runInShell(shell, commandLine(command), options.stdin, sink, release);
+        // A script that may run in the session shell itself (see RunOptions.sameShell) is eval'ed there: one process fewer.
+        const line = options.sameShell && command.length === 3 && command[0] === "/bin/sh" && command[1] === "-c" ? commandLine(["eval", command[2]!]) : commandLine(command);
+        if (shell) attach = (sink) => this.runInShell(shell, line, options.stdin, sink, release);
         else {
           const started = await this.openChannel(wrapped(command), shown);
           attach = (sink) => this.runOnChannel(started, options.stdin, sink, release);

@@ -12,6 +12,11 @@ const STATEFUL_BUILTINS = new Set(
   [".", ":", "alias", "bg", "break", "builtin", "cd", "command", "continue", "eval", "exec", "exit", "export", "fc", "fg", "getopts", "hash", "jobs", "local", "read", "readonly", "return", "set", "shift", "source", "trap", "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait"],
 );
 
+/** True when `word`, as a command's first word, is a shell builtin that would change the shell running it. */
+export function changesShell(word: string): boolean {
+  return STATEFUL_BUILTINS.has(word);
+}
+
 /** What a session does with the output and end of the command it runs. */
 export interface ShellCommandHandlers {
   /** A chunk of the command's standard output (never the session's framing). */
@@ -30,7 +35,7 @@ export interface ShellCommandHandlers {
  * at most 64 KiB). Anything else runs on a channel of its own, as before.
  */
 export function fitsShellSession(argv: readonly string[], stdin: string | Buffer | undefined): boolean {
-  if (argv.length === 0 || STATEFUL_BUILTINS.has(argv[0]!)) return false;
+  if (argv.length === 0 || changesShell(argv[0]!)) return false;
   if (stdin === undefined || stdin.length === 0) return true;
   const bytes = typeof stdin === "string" ? Buffer.from(stdin) : stdin;
   return bytes.length <= MAX_HEREDOC_BYTES && bytes[bytes.length - 1] === 10 && !bytes.includes(0);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ZmgrError } from "../../provider/errors";
 import { closeAllHosts, hostFor } from "../../provider/transport/connect";
+import { runBatch } from "../../provider/transport/batch";
 import { SshHost, type SshOptions } from "../../provider/transport/ssh-host";
 import { startSshd, type Sshd } from "../harness/sshd";
 import { hostContract, waitFor } from "./host-contract";
@@ -227,6 +228,20 @@ describe("SshHost (real sshd)", () => {
         expect((await h.run(["pwd"])).stdout).toBe(home);
         expect((await h.run(["sh", "-c", "umask"])).stdout.trim()).not.toBe("0777");
         expect((await h.run(["zmgr-no-such-command"])).stderr).toMatch(/^\/bin\/sh: 1: zmgr-no-such-command: not found/); // no session line count
+      } finally {
+        await h.close();
+      }
+    });
+
+    test("a batch runs in the session shell itself (no shell of its own), its stdin step included", async () => {
+      const h = new SshHost(options());
+      try {
+        const parent = ["sh", "-c", 'echo "$PPID"'];
+        const [a] = await runBatch(h, [{ argv: parent }]);
+        const [b, input] = await runBatch(h, [{ argv: parent }, { argv: ["cat"], stdin: true }], { stdin: "fed\n" });
+        expect(a!.stdout).toBe(b!.stdout); // the same parent both times: the kept shell, not a new `sh -c`
+        expect(input!.stdout).toBe("fed\n");
+        expect((await h.run(["sh", "-c", 'echo "$PPID"'])).stdout).toBe(a!.stdout);
       } finally {
         await h.close();
       }
