@@ -256,7 +256,7 @@ export class SshHost implements Host {
           throw err;
         });
         try {
-          const shell = await ShellSession.open(connection);
+          const shell = await ShellSession.open(connection, this.options.connectTimeoutMs);
           let gone = false;
           const forget = () => {
             if (gone) return;

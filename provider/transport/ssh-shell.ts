@@ -72,23 +72,27 @@ export class ShellSession {
 
   /**
    * Opens a session on `connection`: `exec /bin/sh` through the login shell, then one round trip for the shell's pid.
-   * Rejects with what ssh2 said when sshd refuses the session, or when the shell ends before answering.
+   * Rejects with what ssh2 said when sshd refuses the session, or when the shell ends or stays silent (a forced
+   * command, a login shell that prompts) for `timeoutMs`.
    */
-  static open(connection: SshConnection): Promise<ShellSession> {
+  static open(connection: SshConnection, timeoutMs: number): Promise<ShellSession> {
     const mark = `@@zmgr-${randomBytes(12).toString("hex")}`;
     return new Promise((resolve, reject) => {
       connection.client.exec("exec /bin/sh", (err, channel) => {
         if (err) return reject(err);
+        const timer = setTimeout(() => fail(new Error(`the session shell did not answer within ${timeoutMs} ms`)), timeoutMs);
         let seen = "";
         const onData = (chunk: Buffer) => {
           seen += chunk.toString("latin1");
-          const m = new RegExp(`^${mark} (\\d+)\\n`).exec(seen);
-          if (!m) return seen.length > 200 ? fail(new Error(`the session shell answered ${JSON.stringify(seen.slice(0, 200))}`)) : undefined;
+          const m = new RegExp(`${mark} (\\d+)\\n`).exec(seen); // after whatever a login script printed
+          if (!m) return seen.length > 65536 ? fail(new Error(`the session shell answered ${JSON.stringify(seen.slice(0, 200))}…`)) : undefined;
+          clearTimeout(timer);
           channel.off("data", onData);
           channel.off("close", onClose);
           resolve(new ShellSession(channel, connection, m[1]!, mark));
         };
         const fail = (error: Error) => {
+          clearTimeout(timer);
           channel.off("data", onData);
           channel.close();
           reject(error);

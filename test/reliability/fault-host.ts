@@ -84,7 +84,7 @@ interface BatchPart {
   /** Offsets of the command text in the script. */
   readonly start: number;
   readonly end: number;
-  /** Where the next step's statement starts (or the script's final `exit 0`). */
+  /** Where the next step's statement starts (or the script's final `true`). */
   readonly next: number;
 }
 
@@ -99,7 +99,7 @@ function batchParts(argv: readonly string[]): BatchPart[] | undefined {
     if (a < 0) break;
     const b = script.indexOf(`; r=$?; printf '\\n%s e ${i} %s\\n'`, a);
     const following = script.indexOf(`printf '%s s ${i + 1}\\n' "$m"; `, b);
-    const next = script.lastIndexOf("\n", following < 0 ? script.lastIndexOf("exit 0") : following) + 1;
+    const next = script.lastIndexOf("\n", following < 0 ? script.lastIndexOf("\ntrue") + 1 : following) + 1;
     if (b < 0) throw new Error(`fault-host: cannot read batch step ${i}; has provider/transport/batch.ts changed its framing?`);
     const text = script.slice(a + open.length, b).replace(/ <\/dev\/null$/, "");
     const words = text.startsWith("/bin/sh -c ") ? ["/bin/sh", "-c", text] : text.split(" ");
@@ -157,7 +157,7 @@ export class FaultController {
 
   private makeWrapper(inner: Host): Host {
     const streaming = inner as Host & { runStreaming?: (argv: readonly string[], o: StreamingRunOptions) => Promise<RunResult> };
-    const go = async (argv: readonly string[], options: StreamingRunOptions, real: (argv: readonly string[]) => Promise<RunResult>): Promise<RunResult> => {
+    const go = async (argv: readonly string[], options: StreamingRunOptions, real: (argv: readonly string[], change?: RunOptions) => Promise<RunResult>): Promise<RunResult> => {
       const stdin = options.stdin === undefined ? "" : String(options.stdin);
       const parts = batchParts(argv);
       const calls: RecordedCall[] = parts ? parts.map((p) => ({ step: p.step, argv: [p.text], stdin })) : [{ step: stepOf(argv), argv: [...argv], stdin }];
@@ -185,7 +185,8 @@ export class FaultController {
           await fault.onFire?.();
           throw lost(false);
         }
-        const result = await real(["/bin/sh", "-c", faultBatch(argv[2]!, parts[index]!, fault.kind)]);
+        // A rewritten script may `exit`: it runs in a shell of its own, never in a kept one (RunOptions.sameShell).
+        const result = await real(["/bin/sh", "-c", faultBatch(argv[2]!, parts[index]!, fault.kind)], { sameShell: false });
         await fault.onFire?.();
         if (fault.kind === "lost-after" || fault.kind === "lost-before") throw lost(true);
         return result;
@@ -202,11 +203,11 @@ export class FaultController {
     };
     const wrapper: Host & { runStreaming?: unknown } = {
       label: inner.label,
-      run: (argv: readonly string[], options: RunOptions = {}) => go(argv, options, (a) => inner.run(a, options)),
+      run: (argv: readonly string[], options: RunOptions = {}) => go(argv, options, (a, change) => inner.run(a, { ...options, ...change })),
       close: () => inner.close(),
     };
     if (typeof streaming.runStreaming === "function") {
-      wrapper.runStreaming = (argv: readonly string[], options: StreamingRunOptions = {}) => go(argv, options, (a) => streaming.runStreaming!.call(inner, a, options));
+      wrapper.runStreaming = (argv: readonly string[], options: StreamingRunOptions = {}) => go(argv, options, (a, change) => streaming.runStreaming!.call(inner, a, { ...options, ...change }));
     }
     return wrapper;
   }
