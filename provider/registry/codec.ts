@@ -139,6 +139,31 @@ function checkArgs(spec: KindSpec, field: FieldSpec, lists: KdlPrimitive[][], fa
  * ...), each with path, line and column. `expectName` is the name the file name implies.
  */
 export function decodeFile<M>(spec: KindSpec, path: string, text: string, expectName?: string): ParsedFile<M> {
+  let cache = decoded.get(spec);
+  if (!cache) decoded.set(spec, (cache = new Map()));
+  const key = `${path}\0${expectName ?? ""}\0${text}`;
+  const hit = cache.get(key);
+  if (hit) return hit as ParsedFile<M>;
+  const parsed = decodeText<M>(spec, path, text, expectName);
+  if (cache.size >= MAX_DECODED) cache.clear();
+  cache.set(key, parsed);
+  return parsed;
+}
+
+/**
+ * Files decoded so far, by kind, path, expected name and exact text: a registry read decodes only the files that
+ * changed since the last one (every create reads every zone file, twice). Models are never changed after decoding, so
+ * one object serves every read. Failures are not kept. At most {@link MAX_DECODED} per kind, then it starts over.
+ */
+let decoded = new WeakMap<KindSpec, Map<string, ParsedFile<unknown>>>();
+const MAX_DECODED = 20_000;
+
+/** Forgets every decoded file, so that the next read decodes all of them again (benchmarks of a first read). */
+export function forgetDecoded(): void {
+  decoded = new WeakMap();
+}
+
+function decodeText<M>(spec: KindSpec, path: string, text: string, expectName?: string): ParsedFile<M> {
   const doc = parseDocument(path, text);
   const top = spec.top ? kindNode(spec, path, doc, expectName) : undefined;
   const nodes = top ? (top.children?.nodes ?? []) : doc.nodes;

@@ -1,7 +1,7 @@
 // The codec of every registry file kind: byte-identical round trips, in-place edits that keep comments and unknown nodes, and every file error.
 
 import { format, parse } from "@bgotink/kdl";
-import { decodeFile, encodeFile, type ParsedFile } from "../../provider/registry/codec";
+import { decodeFile, encodeFile, forgetDecoded, type ParsedFile } from "../../provider/registry/codec";
 import type { Config, Pool, Publisher, Template, Zone } from "../../provider/registry/models";
 import type { RegistryKind } from "../../provider/registry/paths";
 import { SCHEMAS } from "../../provider/registry/schema";
@@ -356,4 +356,18 @@ describe("file errors", () => {
     const parsed = decode<Pool>("pool", POOL, "lan");
     expect(thrown(() => encode("pool", parsed, { ...parsed.model, extra: { owner: ["x"] } })).code).toBe("zmgr::registry::invalid");
   });
+});
+
+test("a file decoded before is not decoded again while its text is unchanged; a new text, path or a failure is", () => {
+  const text = 'zone "web" {\n  address "10.0.0.5/24"\n}\n';
+  const a = decodeFile<Zone>(SCHEMAS.zone, "/etc/zmgr/zones/web.kdl", text, "web");
+  expect(decodeFile<Zone>(SCHEMAS.zone, "/etc/zmgr/zones/web.kdl", text, "web")).toBe(a); // the same object: no second parse
+  expect(decodeFile<Zone>(SCHEMAS.zone, "/other/zones/web.kdl", text, "web")).not.toBe(a);
+  const changed = decodeFile<Zone>(SCHEMAS.zone, "/etc/zmgr/zones/web.kdl", text.replace("10.0.0.5", "10.0.0.6"), "web");
+  expect(changed.model.addresses).toEqual(["10.0.0.6/24"]);
+  expect(a.model.addresses).toEqual(["10.0.0.5/24"]);
+  const broken = 'zone "web" {\n  address 5\n}\n';
+  for (let i = 0; i < 2; i++) expect(() => decodeFile(SCHEMAS.zone, "/etc/zmgr/zones/web.kdl", broken, "web")).toThrow(ZmgrError);
+  forgetDecoded();
+  expect(decodeFile<Zone>(SCHEMAS.zone, "/etc/zmgr/zones/web.kdl", text, "web")).not.toBe(a);
 });
