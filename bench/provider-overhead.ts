@@ -53,8 +53,8 @@ export interface ProviderOverheadResult {
   readonly create: OperationOverhead;
   /** zoneProvider.read, one zone at a time. */
   readonly read: OperationOverhead;
-  /** zoneProvider.read of all K zones at once: round trips and tool runs per zone, and the wall time of the batch. */
-  readonly concurrentRead: { readonly roundTripsPerZone: number; readonly toolRunsPerZone: number; readonly wallMs: number };
+  /** zoneProvider.read of all K zones at once: round trips (in all and per zone), tool runs per zone, and the wall time of the batch. */
+  readonly concurrentRead: { readonly roundTrips: number; readonly roundTripsPerZone: number; readonly toolRunsPerZone: number; readonly wallMs: number };
   /** zoneProvider.delete. */
   readonly delete: OperationOverhead;
   /** K creates, then K deletes, `parallel` at a time (as the engine runs them): round trips per zone by kind, wall time of each batch. */
@@ -128,7 +128,7 @@ export async function measureProviderOverhead(zones: number, toolStartupMs: numb
       toolStartupMs,
       create,
       read,
-      concurrentRead: { roundTripsPerZone: round1(batchTrips / zones), toolRunsPerZone: round1(batch.commands / zones), wallMs: Math.round(batchMs) },
+      concurrentRead: { roundTrips: batchTrips, roundTripsPerZone: round1(batchTrips / zones), toolRunsPerZone: round1(batch.commands / zones), wallMs: Math.round(batchMs) },
       delete: del,
       concurrent: { parallel, createWallMs, createRoundTrips, deleteWallMs, deleteRoundTrips },
     };

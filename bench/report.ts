@@ -83,7 +83,7 @@ export function renderMarkdown(r: BenchResults): string {
     for (const [name, op] of [["create", o.create], ["read", o.read], ["delete", o.delete]] as const) {
       lines.push(`| ${name} | ${op.wallMedianMs} | ${op.overheadMedianMs} | ${op.overheadP95Ms} | ${op.overheadRawMedianMs} | ${op.inProcessMedianMs} | ${op.roundTripsPerCall} | ${op.toolRunsPerCall} | ${op.toolStartupMs} |`);
     }
-    lines.push("", `Concurrent read of all ${o.zones} zones: ${o.concurrentRead.roundTripsPerZone} round trips and ${o.concurrentRead.toolRunsPerZone} tool runs per zone, ${o.concurrentRead.wallMs} ms in all.`);
+    lines.push("", `Concurrent read of all ${o.zones} zones: ${o.concurrentRead.roundTrips} round trips in all (${o.concurrentRead.roundTripsPerZone} per zone) and ${o.concurrentRead.toolRunsPerZone} tool runs per zone, ${o.concurrentRead.wallMs} ms in all.`);
     for (const [name, op] of [["create", o.create], ["delete", o.delete]] as const) {
       const together = name === "create" ? o.concurrent.createRoundTrips : o.concurrent.deleteRoundTrips;
       lines.push(
