@@ -58,7 +58,9 @@ export class ShellSession {
   private closed = false;
 
   private constructor(
+    /** The SSH channel the shell reads its commands from and writes their output to. */
     readonly channel: ClientChannel,
+    /** The connection the channel belongs to. */
     readonly connection: SshConnection,
     pid: string,
     mark: string,
