@@ -217,9 +217,7 @@ export class SshHost implements Host {
         });
       } catch (err) {
         const message = (err as Error).message;
-        if (!connection.alive || /Not connected|No response from server/.test(message)) {
-          this.forget(pending);
-          connection.end();
+        if (this.dropIfStale(pending, connection, err)) {
           if (stale++ < 2) continue;
           throw connectionLost(this.label, shown, connection, false);
         }
@@ -272,9 +270,7 @@ export class SshHost implements Host {
           return shell;
         } catch (err) {
           this.shellCount--;
-          if (!connection.alive || /Not connected|No response from server/.test((err as Error).message)) {
-            this.forget(pending);
-            connection.end();
+          if (this.dropIfStale(pending, connection, err)) {
             if (stale++ < 2) continue;
             throw connectionLost(this.label, "a shell session", connection, false);
           }
@@ -364,6 +360,14 @@ export class SshHost implements Host {
     });
     channel.end(stdin ?? "");
     return { connection: started.connection, started: true, abandon: () => undefined, close: (signal) => (signal ? signalChannel(channel) : channel.close()) };
+  }
+
+  /** When `err` (a channel that would not open) shows the connection dead, forgets and ends it (the next try reconnects); true then. */
+  private dropIfStale(pending: Promise<SshConnection>, connection: SshConnection, err: unknown): boolean {
+    if (connection.alive && !/Not connected|No response from server/.test((err as Error).message)) return false;
+    this.forget(pending);
+    connection.end();
+    return true;
   }
 
   /** Resolves when one of our channels closes, or after `ms`. */
