@@ -7,7 +7,8 @@ import { REPO_ROOT } from "../test/harness/repo";
 import { startBenchHost, programWorkspace, type BenchHost } from "./bench-host";
 import { diffCounters, hostCounters, type HostCounters } from "./host-counters";
 import { providerCallDurations, rpcStats, type RpcStats } from "./otel-spans";
-import { ProviderRssSampler, taggedProcesses, RUN_TAG } from "./provider-rss";
+import { cpuSnapshot, phaseCpu, sshdSettled, type PhaseCpu } from "./cpu";
+import { PluginSampler, taggedProcesses, RUN_TAG } from "./plugin-sampler";
 import { round1 } from "./stats";
 import { epochMs, type ToolSpans } from "./tool-spans";
 
@@ -40,6 +41,8 @@ export interface PhaseResult {
   readonly toolProcessMs?: number;
   /** Peak RSS (VmHWM) of the provider plugin process, MiB. */
   readonly pluginPeakMiB?: number;
+  /** CPU by part: the CLI's process tree, its plugin, the host (sshd and all it ran), the simulated tools. */
+  readonly cpu?: PhaseCpu;
 }
 
 /** A side at one size. */
@@ -62,6 +65,8 @@ export interface ScenarioSettings {
   readonly commandPluginDir?: string;
   /** Calibrated cost of one simulated tool run outside its logged ms (used when there is no strace). */
   readonly toolStartupMs: number;
+  /** CPU per simulated tool run that its logged `cpuMs` leaves out (the shim's child processes), ms. */
+  readonly shimChildMs: number;
   /** Tool process lifetimes, when the run is under strace. */
   readonly toolSpans?: ToolSpans;
   /** Longest a CLI run may take before it is killed, ms. */
@@ -127,11 +132,12 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
     "up-no-change": ["up", "--yes", "--skip-preview", "--expect-no-changes"],
     destroy: ["destroy", "--yes", "--skip-preview"],
   }[phase];
-  const sampler = new ProviderRssSampler(side === "zmgr" ? "dynamic-provider" : "command", marker);
+  const sampler = new PluginSampler(side === "zmgr" ? "dynamic-provider" : "command", marker);
   // pulumi-zmgr runs most commands in shell sessions, which the sshd log does not see: its plugin counts them.
   const commandsFile = side === "zmgr" ? join(dir, "commands.log") : undefined;
   const counting: Record<string, string> = commandsFile ? { NODE_OPTIONS: `--require ${COUNT_HOOK}`, ZMGR_BENCH_COMMANDS_FILE: commandsFile } : {};
   const before = hostCounters(host.sshd, host.sim.root, commandsFile);
+  const cpuBefore = cpuSnapshot(host.sim.root);
   const watchdog = setTimeout(() => killTagged(marker), settings.timeoutMs);
   sampler.start();
   const from = epochMs();
@@ -140,8 +146,10 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
   const run = await stack.run([...args, ...parallel, "--otel-traces", `file://${trace}`], { [RUN_TAG]: marker, ...counting });
   const wallMs = performance.now() - start;
   const to = epochMs();
-  const rss = sampler.stop();
+  const plugin = sampler.stop();
   clearTimeout(watchdog);
+  await sshdSettled(host.sshd); // the run's connections close as its plugin exits; let their processes finish
+  const cpu = phaseCpu(cpuBefore, cpuSnapshot(host.sim.root), plugin.cpuMs, settings.shimChildMs);
   const counters = diffCounters(before, hostCounters(host.sshd, host.sim.root, commandsFile));
   const problem = run.code !== 0 ? `exit ${run.code}: ${tail(run.stdout + run.stderr)}` : await hostProblem(phase, zones, host);
   const rpc = rpcStats(providerCallDurations(trace, RPC_OF[phase]));
@@ -157,7 +165,8 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
     rpc,
     outsideToolsMsPerZone: rpc && phase !== "up-no-change" ? round1((rpc.totalMs - toolMs) / zones) : undefined,
     toolProcessMs: traced === undefined ? undefined : Math.round(traced),
-    pluginPeakMiB: rss.peakMiB,
+    pluginPeakMiB: plugin.peakMiB,
+    cpu,
   };
 }
 

@@ -1,7 +1,7 @@
 // Renders bench/results.json as bench/results.md (tables) and bench/chart.svg (up time by N, refresh cost per zone).
 
 import type { PhaseResult, Side } from "./engine-scenario";
-import { phaseOf, type BenchResults } from "./results";
+import { cpuPerZone, phaseOf, speedupWithoutTools, type BenchResults } from "./results";
 import { round1 } from "./stats";
 
 const SIDE_LABEL: Record<Side, string> = { zmgr: "pulumi-zmgr", command: "remote.Command" };
@@ -41,6 +41,8 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (!r.baseline.available) lines.push("", `The baseline did not run: ${r.baseline.provenance ?? "pulumi-resource-command not found"}.`);
   if (r.baseline.plugin) lines.push("", `Baseline plugin: \`${r.baseline.plugin}\`${r.baseline.provenance ? ` (${r.baseline.provenance})` : ""}.`);
+
+  lines.push(...cpuSection(r));
 
   const sequential = r.engine.filter((sc) => sc.parallel === 1);
   if (sequential.length) {
@@ -134,6 +136,38 @@ export function renderReadmeSection(r: BenchResults): string {
     lines.push(`| ${n} | ${w("zmgr", "up")} | ${w("command", "up")} | ${w("zmgr", "refresh")} | ${w("zmgr", "destroy")} | ${w("command", "destroy")} | ${peak ? `${peak} MiB` : "–"} |`);
   }
   return lines.join("\n");
+}
+
+/** Where the CPU of each `pulumi up` went, per zone, and what that allows. */
+function cpuSection(r: BenchResults): string[] {
+  const rows = r.engine
+    .filter((sc) => !sc.parallel)
+    .map((sc) => ({ sc, p: sc.phases.find((p) => p.phase === "up" && p.ok) }))
+    .filter(({ p }) => p?.cpu);
+  if (!rows.length) return [];
+  const out = [
+    "",
+    "## Where the CPU of `pulumi up` goes",
+    "",
+    "On 2 cores both sides are CPU-bound (CPU / wall near 2), so wall time follows total CPU. CPU (user + system) from /proc:",
+    "engine = the `pulumi` process tree (engine, language host, program) without the plugin; plugin = the provider process;",
+    "simulated tools = the CPU each tool process logged (Node start-up included) plus its shim's child processes; host other =",
+    "the rest of the machine's busy time (/proc/stat) outside the CLI's tree and the benchmark itself: the sshd and what it ran",
+    "besides the tools (shells, `sh -c` scripts, `cat`, `mv`…), and any other load on the machine. Per zone, ms.",
+    "",
+    "| Side | N | Wall s | CPU s | CPU / wall | Simulated tools | Host other | Plugin | Engine | Total | Total without tools |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const { sc, p } of rows) {
+    const c = cpuPerZone(p, sc.zones)!;
+    const cpuS = (c.total * sc.zones) / 1000;
+    out.push(`| ${SIDE_LABEL[sc.side]} | ${sc.zones} | ${s(p!.wallMs)} | ${cpuS.toFixed(1)} | ${(cpuS / (p!.wallMs / 1000)).toFixed(2)} | ${c.tools} | ${c.hostOther} | ${c.plugin} | ${c.engine} | ${c.total} | ${round1(c.total - c.tools)} |`);
+  }
+  for (const n of r.settings.sizes) {
+    const bound = speedupWithoutTools(cpuPerZone(phaseOf(r.engine, "zmgr", n, "up"), n), cpuPerZone(phaseOf(r.engine, "command", n, "up"), n));
+    if (bound !== undefined) out.push("", `N = ${n}: with the simulated tools' CPU taken out of both sides, a CPU-bound \`pulumi up\` of pulumi-zmgr could be at most ${bound.toFixed(2)}× as fast as remote.Command's.`);
+  }
+  return out;
 }
 
 function phaseRow(side: string, n: number, p: PhaseResult): string {

@@ -30,13 +30,14 @@ export interface ZoneProbe {
 /**
  * POSIX sh. Arguments: marker, size limit, registry root, zone names. For each zone prints three
  * sections `<m> <kind> <zone>` ... `\n<m> rc <status>`: zoneadm -z Z list -p and zonecfg -z Z info
- * (stdout and stderr together, with the exit code) and the registry file (rc 0 with its text,
- * `missing`, `oversize` or `unreadable`).
+ * (stdout and stderr together, with the exit code; info is `skipped` when list failed, which saves a
+ * zonecfg run per create) and the registry file (rc 0 with its text, `missing`, `oversize` or `unreadable`).
  */
 const PROBE_SCRIPT = `m=$1; max=$2; root=$3; shift 3
 for z in "$@"; do
-  printf '%s list %s\\n' "$m" "$z"; zoneadm -z "$z" list -p 2>&1; printf '\\n%s rc %s\\n' "$m" "$?"
-  printf '%s info %s\\n' "$m" "$z"; zonecfg -z "$z" info 2>&1; printf '\\n%s rc %s\\n' "$m" "$?"
+  printf '%s list %s\\n' "$m" "$z"; zoneadm -z "$z" list -p 2>&1; rc=$?; printf '\\n%s rc %s\\n' "$m" "$rc"
+  printf '%s info %s\\n' "$m" "$z"
+  if [ "$rc" -eq 0 ]; then zonecfg -z "$z" info 2>&1; printf '\\n%s rc %s\\n' "$m" "$?"; else printf '\\n%s rc skipped\\n' "$m"; fi
   f="$root/zones/$z.kdl"
   printf '%s file %s\\n' "$m" "$z"
   if [ ! -f "$f" ]; then printf '\\n%s rc missing\\n' "$m"
@@ -89,7 +90,7 @@ function decodeProbe(handle: HostHandle, name: string, list: Section, info: Sect
   if (list.rc === "0") entry = parseZoneadmLine(list.text.trim().split("\n")[0]!);
   else if (!notFound.test(list.text)) throw probeError(handle, ["zoneadm", "-z", name, "list", "-p"], list);
   if (info.rc === "0") config = parseZonecfgInfo(info.text.endsWith("\n") ? info.text : info.text + "\n");
-  else if (!notFound.test(info.text)) throw probeError(handle, ["zonecfg", "-z", name, "info"], info);
+  else if (info.rc !== "skipped" && !notFound.test(info.text)) throw probeError(handle, ["zonecfg", "-z", name, "info"], info);
   const rel = relativePath("zone", name);
   const status = file.rc === "0" ? "ok" : (file.rc as "missing" | "oversize" | "unreadable");
   const snapshot = decodeScan(handle.root, [{ rel, status, text: status === "ok" ? file.text : undefined }]);

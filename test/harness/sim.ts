@@ -44,6 +44,8 @@ export interface CommandLogEntry {
   readonly exitCode: number | null;
   /** Run time in milliseconds, or null for a hung command. */
   readonly ms: number | null;
+  /** CPU (user + system) of the command's process until it logged, in ms: Node start-up and its shim included. */
+  readonly cpuMs?: number;
 }
 
 /** A fault for {@link addFault}: the Nth call matching `cmd` (and `zone`) fails or hangs. */

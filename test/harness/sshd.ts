@@ -73,6 +73,8 @@ export interface Sshd {
   readonly dir: string;
   /** ILLUMOS_SIM_ROOT of the sessions. */
   readonly simRoot: string;
+  /** The listening sshd's pid (its children are the live connections). */
+  readonly pid: number;
   /** The sshd log file. */
   readonly logPath: string;
   /** The sshd log so far. */
@@ -149,6 +151,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     knownHostsLine: `[127.0.0.1]:${port} ${hostPublicKey}`,
     dir,
     simRoot,
+    pid: listener.pid!,
     logPath,
     log,
     connectionCount: () => (log().match(/^Connection from \S+ port \d+ on /gm) ?? []).length,

@@ -1,8 +1,10 @@
-// The round-trip budget of the hot paths: a zone create in 3 commands to the host, a read in 1, a delete in 2.
+// The round-trip budget of the hot paths: a zone create in 3 commands to the host, a read in 1, a delete in 2; and the
+// illumos tools a create runs.
 
 import { LocalHost } from "../../provider/transport/local-host";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
 import type { ZoneOutputs } from "../../provider/operations/zone-inputs";
+import { readCommandLog } from "../harness/sim";
 import { beforeEachCommand, zoneFixture, type ZoneFixture } from "./fixture";
 
 let fx: ZoneFixture;
@@ -32,6 +34,30 @@ test("create: 3 round trips (with a publisher and boot); read: 1; delete: 2", as
   expect(await roundTrips(() => zoneProvider.delete!("rt", z!))).toBe(2);
   expect(fx.registryFile("rt")).toBeUndefined();
   expect(await fx.vnics()).toEqual([]);
+});
+
+test("the illumos tools of a create, a delete and a read of a zone that is gone (no zonecfg info after zoneadm list says so)", async () => {
+  const toolsOf = async (fn: () => Promise<unknown>) => {
+    const logged = readCommandLog(fx.sim.root).length;
+    await fn();
+    return readCommandLog(fx.sim.root)
+      .slice(logged)
+      .map((c) => c.argv.join(" "));
+  };
+  let z: ZoneOutputs | undefined;
+  const created = await toolsOf(async () => (z = (await zoneProvider.create(fx.zone("tl"))).outs as ZoneOutputs));
+  expect(created.map((c) => c.replace(fx.sim.root, "$ROOT"))).toEqual([
+    "zoneadm -z tl list -p",
+    "dladm create-vnic -l zstub0 tl0",
+    "zonecfg -z tl -f -",
+    "zoneadm -z tl install",
+    "pkg -R $ROOT/zones/tl/root set-publisher -G * -M * -g https://pkg.omnios.org/r151054/core/ omnios",
+    "zoneadm -z tl boot",
+    "zoneadm -z tl list -p",
+  ]);
+  const deleted = await toolsOf(() => zoneProvider.delete!("tl", z!));
+  expect(deleted).toEqual(["zoneadm -z tl list -p", "zonecfg -z tl info", "zoneadm -z tl halt", "zoneadm -z tl uninstall -F", "zonecfg -z tl delete -F", "dladm delete-vnic tl0"]);
+  expect(await toolsOf(() => zoneProvider.read!("tl", z!))).toEqual(["zoneadm -z tl list -p"]);
 });
 
 test("a refresh of many zones at once shares round trips: 8 reads, 1 round trip", async () => {

@@ -30,7 +30,9 @@ function withNewline(text: string): string {
 function logLine(paths: SimPaths, tool: string, args: readonly string[], exitCode: number | null, ms: number | null, extra: Record<string, unknown> = {}): void {
   try {
     mkdirSync(dirname(paths.commandLog), { recursive: true });
-    const line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, argv: [tool, ...args], exitCode, ms, ...extra });
+    const cpu = process.cpuUsage(); // since the process began, its /bin/sh shim (exec'ed into Node) included
+    const cpuMs = Math.round((cpu.user + cpu.system) / 100) / 10;
+    const line = JSON.stringify({ time: new Date().toISOString(), pid: process.pid, argv: [tool, ...args], exitCode, ms, cpuMs, ...extra });
     appendFileSync(paths.commandLog, line + "\n");
   } catch {
     /* logging must never change a command's outcome */

@@ -1,16 +1,19 @@
-// Peak memory of a provider plugin process the engine starts during one CLI run: the dynamic provider
+// Peak memory and CPU of the provider plugin process the engine starts during one CLI run: the dynamic provider
 // (`node …/@pulumi/pulumi/cmd/dynamic-provider`) or the baseline's `pulumi-resource-command`.
 
 import { readdirSync, readFileSync } from "node:fs";
+import { processCpu } from "./cpu";
 
 /** What the sampler saw. */
-export interface RssSample {
+export interface PluginSample {
   /** The plugin's pid, when found. */
   readonly pid?: number;
   /** Its peak resident set (VmHWM) in MiB, read last while it was alive. */
   readonly peakMiB?: number;
   /** The largest VmRSS seen by polling, in MiB. */
   readonly maxRssMiB?: number;
+  /** Its CPU (user + system) at the last sample, ms: up to one interval short of its total. */
+  readonly cpuMs?: number;
 }
 
 /** Which plugin to sample. */
@@ -21,13 +24,14 @@ export const RUN_TAG = "ZMGR_BENCH_RUN";
 
 /**
  * Polls for the `kind` plugin of a run tagged with `marker` (`ZMGR_BENCH_RUN=<marker>` in its environment), then reads
- * its /proc status until it exits or {@link stop} is called. Only the process's own status file is read once it is
+ * its /proc status and stat until it exits or {@link stop} is called. Only the process's own status file is read once it is
  * found, so the sampling costs next to nothing.
  */
-export class ProviderRssSampler {
+export class PluginSampler {
   private pid: number | undefined;
   private hwmKiB = 0;
   private rssKiB = 0;
+  private cpuMs: number | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -42,11 +46,11 @@ export class ProviderRssSampler {
   }
 
   /** Stops polling and returns what was seen. */
-  stop(): RssSample {
+  stop(): PluginSample {
     this.tick();
     clearInterval(this.timer);
     const mib = (kib: number) => (kib ? Math.round((kib / 1024) * 10) / 10 : undefined);
-    return { pid: this.pid, peakMiB: mib(this.hwmKiB), maxRssMiB: mib(this.rssKiB) };
+    return { pid: this.pid, peakMiB: mib(this.hwmKiB), maxRssMiB: mib(this.rssKiB), cpuMs: this.cpuMs };
   }
 
   private tick(): void {
@@ -56,6 +60,7 @@ export class ProviderRssSampler {
       const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
       this.hwmKiB = Math.max(this.hwmKiB, kib(status, "VmHWM"));
       this.rssKiB = Math.max(this.rssKiB, kib(status, "VmRSS"));
+      this.cpuMs = processCpu(this.pid)?.ownMs ?? this.cpuMs;
     } catch {
       // exited: keep the last values
     }
