@@ -11,6 +11,7 @@ import { setProgressSink } from "../provider/operations/progress";
 import { poolProvider } from "../provider/dynamic/pool-provider";
 import { templateProvider } from "../provider/dynamic/template-provider";
 import { zoneProvider } from "../provider/dynamic/zone-provider";
+import { shellWords } from "../test/harness/shell-words";
 import { startBenchHost, type BenchHost } from "./bench-host";
 import { diffCounters, hostCounters, type HostCounters } from "./host-counters";
 import { median, quantile, round1 } from "./stats";
@@ -249,11 +250,4 @@ function commandKind(argv: readonly string[]): string {
   }
   const sub = rest.find((a, k) => !a.startsWith("-") && !["-z", "-l", "-o", "-R"].includes(rest[k - 1] ?? ""));
   return sub ? `${name} ${sub}` : name;
-}
-
-/** The words of a command line as transport/quote.ts writes it (plain words and '…' quoting with '\\'' escapes). */
-function shellWords(line: string): string[] {
-  const out: string[] = [];
-  for (const m of line.matchAll(/(?:'((?:[^']|'\\'')*)'|(\S+))/g)) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!);
-  return out;
 }

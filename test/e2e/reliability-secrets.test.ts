@@ -2,8 +2,7 @@
 // given to every Zone's `host` as secrets. After `up` and `destroy`, none of them is in the exported state, the CLI's
 // output, the host's sshd log or the simulator's command log; the state holds `host` only as a secret.
 
-import { spawnSync } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { e2eProject, type E2eProject } from "./project";
 import { seedRegistry } from "../reliability/seed";
@@ -17,10 +16,7 @@ let key: string;
 beforeAll(async () => {
   p = await e2eProject("reliability", {}, { hostConfig: false });
   seedRegistry(p.registry, p.sim.zonesDir);
-  const path = join(p.sshd.dir, "secret_ed25519");
-  expect(spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "zmgr-e2e-secret", "-f", path]).status).toBe(0);
-  appendFileSync(join(p.sshd.dir, "authorized_keys"), readFileSync(`${path}.pub`, "utf8"));
-  key = readFileSync(path, "utf8");
+  key = p.sshd.authorizeNewKey("secret_ed25519", passphrase);
   const config: [string, string, boolean?][] = [
     ["zones", "2"],
     ["prefix", "s"],

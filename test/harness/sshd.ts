@@ -12,6 +12,7 @@
 import { SIM_BIN } from "./repo";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
+  appendFileSync,
   chmodSync,
   closeSync,
   copyFileSync,
@@ -85,6 +86,8 @@ export interface Sshd {
   dropConnections(): Promise<number>;
   /** Stops (SIGSTOP) every connection's processes: the TCP connection stays up but sshd goes silent. Returns the thaw. */
   freezeConnections(): () => void;
+  /** Makes a new ed25519 key `name` in {@link dir} (encrypted when `passphrase` is given), authorizes it, returns its private key. */
+  authorizeNewKey(name: string, passphrase?: string): string;
   /** Stops sshd and its connections and removes the temp dir. */
   stop(): Promise<void>;
 }
@@ -156,6 +159,12 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     log,
     connectionCount: () => (log().match(/^Connection from \S+ port \d+ on /gm) ?? []).length,
     dropConnections,
+    authorizeNewKey(name, passphrase = "") {
+      const path = join(dir, name);
+      keygen(path, passphrase);
+      appendFileSync(join(dir, "authorized_keys"), readFileSync(`${path}.pub`, "utf8"));
+      return readFileSync(path, "utf8");
+    },
     freezeConnections() {
       const pids = childPids(listener.pid!).flatMap(descendants);
       for (const pid of pids) signal(pid, "SIGSTOP");
@@ -231,8 +240,8 @@ function runnableByAll(path: string): boolean {
   }
 }
 
-function keygen(path: string): void {
-  const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "zmgr-test", "-f", path], { encoding: "utf8" });
+function keygen(path: string, passphrase = ""): void {
+  const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "zmgr-test", "-f", path], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`ssh-keygen failed (install openssh-client): ${r.error?.message ?? r.stderr}`);
 }
 

@@ -4,8 +4,8 @@
 
 jest.mock("../../provider/transport/connect", () => jest.requireActual("./mock-connect"));
 
-import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zoneProvider } from "../../provider/dynamic/zone-provider";
@@ -18,6 +18,7 @@ import { LocalHost } from "../../provider/transport/local-host";
 import { createSimHost, type SimHost } from "../harness/sim";
 import { ensureTestUser, type TestUser } from "../harness/ssh-user";
 import { startSshd, type Sshd } from "../harness/sshd";
+import { shellWords } from "../harness/shell-words";
 import { faults, type RecordedCall } from "./fault-host";
 import { seedRegistry } from "./seed";
 
@@ -37,11 +38,8 @@ beforeAll(async () => {
   registry = join(sim.root, "etc", "zmgr");
   seedRegistry(registry, sim.zonesDir);
   sshd = await startSshd({ simRoot: sim.root });
-  const path = join(sshd.dir, "encrypted_ed25519");
-  key = { text: "", passphrase: "Tr0ub4dor&3 horse battery" };
-  expect(spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", key.passphrase, "-C", "zmgr-secret-test", "-f", path]).status).toBe(0);
-  appendFileSync(join(sshd.dir, "authorized_keys"), readFileSync(`${path}.pub`, "utf8"));
-  key.text = readFileSync(path, "utf8");
+  const passphrase = "Tr0ub4dor&3 horse battery";
+  key = { text: sshd.authorizeNewKey("encrypted_ed25519", passphrase), passphrase };
   setProgressSink((l) => progress.push(l));
   spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => jest.spyOn(console, m).mockImplementation((...a: unknown[]) => void consoleOut.push(a.map(String).join(" "))));
 });
@@ -186,24 +184,3 @@ describe("file modes", () => {
     }
   });
 });
-
-/** Splits a POSIX command line made by quote.ts (bare words and single-quoted parts, `'\''` for a quote). */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      word = (word ?? "") + line.slice(i + 1, end);
-      i = end;
-    } else if (c === "\\") {
-      word = (word ?? "") + line[++i];
-    } else if (c === " ") {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else word = (word ?? "") + c;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}

@@ -1,7 +1,7 @@
 // Logging in over SSH against a real sshd: agent, key (plain, encrypted, from a file), password; privilege; clear failures.
 
 import { spawnSync } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ZmgrError } from "../../provider/errors";
 import { SshHost, type SshOptions } from "../../provider/transport/ssh-host";
@@ -49,11 +49,7 @@ describe("SSH authentication", () => {
   });
 
   test("an encrypted key with its passphrase; a wrong passphrase fails before connecting", async () => {
-    const path = join(sshd.dir, "encrypted_ed25519");
-    const keygen = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "correct horse", "-f", path]);
-    expect(keygen.status).toBe(0);
-    appendFileSync(join(sshd.dir, "authorized_keys"), readFileSync(`${path}.pub`, "utf8"));
-    const key = readFileSync(path, "utf8");
+    const key = sshd.authorizeNewKey("encrypted_ed25519", "correct horse");
     expect((await hostWith({ privateKey: key, passphrase: "correct horse" }).run(["echo", "ok"])).stdout).toBe("ok\n");
 
     const before = sshd.connectionCount();
