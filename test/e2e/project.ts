@@ -24,13 +24,13 @@ export interface E2eProject {
   close(): Promise<void>;
 }
 
-/** Sets up program `name` (test/e2e/programs/NAME) with the host in stack config (the key as a secret). */
 /** Options of {@link e2eProject}. */
 export interface E2eOptions {
   /** Put the host (zmgr:host, key, host key, registry root) in stack config. Default true. */
   readonly hostConfig?: boolean;
 }
 
+/** Sets up program `name` (test/e2e/programs/NAME) with the host in stack config (the key as a secret). */
 export async function e2eProject(name: string, config: Record<string, string> = {}, options: E2eOptions = {}): Promise<E2eProject> {
   const tarball = await packedTarball();
   const dir = mkdtempSync(join(tmpdir(), `zmgr-e2e-${name}-`));
@@ -49,20 +49,28 @@ export async function e2eProject(name: string, config: Record<string, string> = 
     sshd = await startSshd({ simRoot: sim.root });
     const registry = join(sim.root, "etc", "zmgr");
     stack = new PulumiStack({ projectDir: dir, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
-    await stack.init();
-    if (options.hostConfig !== false) {
-      await stack.setConfig("zmgr:host", sshd.host);
-      await stack.setConfig("zmgr:port", String(sshd.port));
-      await stack.setConfig("zmgr:user", sshd.user);
-      await stack.setConfig("zmgr:privateKey", sshd.clientKey, true);
-      await stack.setConfig("zmgr:hostKey", sshd.hostPublicKey);
-      await stack.setConfig("zmgr:registryRoot", registry);
-    }
-    await stack.setConfig("zonesDir", sim.zonesDir);
-    for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
+    await initStack(stack, { sim, sshd, registry }, config, options);
     return { dir, sim, sshd, stack, registry, close };
   } catch (err) {
     await close(); // a failed setup must not leave sshd running (jest would never exit)
     throw err;
   }
+}
+
+/**
+ * Creates `stack` and sets its config: the host of `on` (zmgr:host, port, user, key as a secret, host key, registry root;
+ * unless `hostConfig` is false), `zonesDir`, then `config`.
+ */
+export async function initStack(stack: PulumiStack, on: Pick<E2eProject, "sim" | "sshd" | "registry">, config: Record<string, string>, options: E2eOptions = {}): Promise<void> {
+  await stack.init();
+  if (options.hostConfig !== false) {
+    await stack.setConfig("zmgr:host", on.sshd.host);
+    await stack.setConfig("zmgr:port", String(on.sshd.port));
+    await stack.setConfig("zmgr:user", on.sshd.user);
+    await stack.setConfig("zmgr:privateKey", on.sshd.clientKey, true);
+    await stack.setConfig("zmgr:hostKey", on.sshd.hostPublicKey);
+    await stack.setConfig("zmgr:registryRoot", on.registry);
+  }
+  await stack.setConfig("zonesDir", on.sim.zonesDir);
+  for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
 }

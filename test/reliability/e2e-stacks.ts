@@ -4,21 +4,13 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { E2eProject } from "../e2e/project";
+import { initStack, type E2eProject } from "../e2e/project";
 import { PulumiStack } from "../harness/pulumi";
 
 /** Another stack of `p`'s project, in the same backend, with the same host in its stack config, plus `config`. */
 export async function anotherStack(p: E2eProject, name: string, config: Record<string, string>): Promise<PulumiStack> {
   const stack = new PulumiStack({ projectDir: p.dir, stack: name, stateDir: p.stack.stateDir, env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
-  await stack.init();
-  await stack.setConfig("zmgr:host", p.sshd.host);
-  await stack.setConfig("zmgr:port", String(p.sshd.port));
-  await stack.setConfig("zmgr:user", p.sshd.user);
-  await stack.setConfig("zmgr:privateKey", p.sshd.clientKey, true);
-  await stack.setConfig("zmgr:hostKey", p.sshd.hostPublicKey);
-  await stack.setConfig("zmgr:registryRoot", p.registry);
-  await stack.setConfig("zonesDir", p.sim.zonesDir);
-  for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
+  await initStack(stack, p, config);
   return stack;
 }
 
