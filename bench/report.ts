@@ -149,7 +149,7 @@ function cpuSection(r: BenchResults): string[] {
     "",
     "## Where the CPU of `pulumi up` goes",
     "",
-    "On 2 cores both sides are CPU-bound (CPU / wall near 2), so wall time follows total CPU. CPU (user + system) from /proc:",
+    `With many zones both sides keep the ${r.environment.cpus} CPUs nearly busy (CPU / wall), so wall time follows total CPU. CPU (user + system) from /proc:`,
     "engine = the `pulumi` process tree (engine, language host, program) without the plugin; plugin = the provider process;",
     "simulated tools = the CPU each tool process logged (Node start-up included) plus its shim's child processes; host other =",
     "the rest of the machine's busy time (/proc/stat) outside the CLI's tree and the benchmark itself: the sshd and what it ran",

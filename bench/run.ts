@@ -3,7 +3,7 @@
 //              BENCH_MICRO=1  BENCH_TIMEOUT_MIN=15 (per CLI run)  BENCH_OUT=<dir> (default bench/)  BENCH_WAIT_QUIET=<min>
 //              ZMGR_COMMAND_PLUGIN_DIR (set by scripts/bench.sh)
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -51,7 +51,7 @@ function environment(load0: number): BenchEnvironment {
     memGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     pulumi: `pulumi ${sh(join(pulumiBinDir(), "pulumi"), ["version"])}`,
-    sshd: sh("ssh", ["-V"]).split(",")[0]!,
+    sshd: (spawnSync("ssh", ["-V"], { encoding: "utf8" }).stderr ?? "").trim().split(",")[0] || "unknown", // -V prints to stderr
     commit: sh("git", ["rev-parse", "--short", "HEAD"]) + (dirty ? "+dirty" : ""),
     loadavg: [round2(load0), round2(loadavg()[0]!)],
   };
