@@ -1,9 +1,10 @@
 // Conformance of `zonecfg info` and `export` with SPEC.md 1.4-1.6: the spec's examples byte
 // for byte, units, quoting, filters, resource scope, and export/import round trips.
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSimHost, type SimHost } from "../harness/sim";
+import { SPEC_EXPORT, SPEC_INFO } from "../illumos/spec-examples";
 import { expectResult } from "./expect-result";
 
 let host: SimHost;
@@ -22,88 +23,15 @@ const WEB_TAIL = "add attr; set name=resolvers; set type=string; set value=1.1.1
 
 test("1.5 info: the spec's example, byte for byte", async () => {
   expectResult(await zc("web", `${WEB_BASE}; add capped-memory; set physical=1G; end; ${WEB_TAIL}`), { exitCode: 0 });
-  const expected = `zonename: web
-zonepath: /zones/web
-brand: lipkg
-autoboot: true
-bootargs: 
-pool: 
-limitpriv: default
-scheduling-class: 
-ip-type: exclusive
-hostid: 
-fs-allowed: 
-[cpu-shares: 10]
-fs:
-\tdir: /data
-\tspecial: /tank/data
-\traw not specified
-\ttype: lofs
-\toptions: [ro,nodevices]
-net:
-\taddress not specified
-\tallowed-address: 10.0.0.10/24
-\tdefrouter: 10.0.0.1
-\tglobal-nic: igb0
-\tmac-addr not specified
-\tphysical: web0
-\tvlan-id not specified
-capped-memory:
-\t[physical: 1G]
-attr:
-\tname: resolvers
-\ttype: string
-\tvalue: 1.1.1.1,9.9.9.9
-dataset:
-\tname: rpool/zones/web/data
-rctl:
-\tname: zone.cpu-shares
-\tvalue: (priv=privileged,limit=10,action=none)
-rctl:
-\tname: zone.max-physical-memory
-\tvalue: (priv=privileged,limit=1073741824,action=deny)
-`;
-  expectResult(await zc("web", "info"), { stdout: expected, exitCode: 0 });
+  expectResult(await zc("web", "info"), { stdout: SPEC_INFO, exitCode: 0 });
 });
 
 test("1.6 export: the spec's example, byte for byte", async () => {
   expectResult(await zc("exp", `${WEB_BASE}; ${WEB_TAIL}`), { exitCode: 0 });
-  const expected = `create -b
-set zonepath=/zones/web
-set brand=lipkg
-set autoboot=true
-set limitpriv=default
-set ip-type=exclusive
-add fs
-set dir="/data"
-set special="/tank/data"
-set type="lofs"
-add options ro
-add options nodevices
-end
-add net
-set allowed-address="10.0.0.10/24"
-set physical="web0"
-set global-nic="igb0"
-set defrouter="10.0.0.1"
-end
-add rctl
-set name="zone.cpu-shares"
-add value (priv=privileged,limit=10,action=none)
-end
-add attr
-set name="resolvers"
-set type="string"
-set value="1.1.1.1,9.9.9.9"
-end
-add dataset
-set name="rpool/zones/web/data"
-end
-`;
-  expectResult(await zc("exp", "export"), { stdout: expected, exitCode: 0 });
+  expectResult(await zc("exp", "export"), { stdout: SPEC_EXPORT, exitCode: 0 });
   const file = join(host.root, "exp.out");
   expectResult(await zc("exp", "export", "-f", file), { exitCode: 0 });
-  expect(require("node:fs").readFileSync(file, "utf8")).toBe(expected);
+  expect(readFileSync(file, "utf8")).toBe(SPEC_EXPORT);
   // export_func() reports the open failure with zerr() and no error flag: exit 0.
   expectResult(await zc("exp", "export -f /nonexistent-dir/x"), { stderr: "opening file /nonexistent-dir/x: No such file or directory\n", exitCode: 0 });
 });

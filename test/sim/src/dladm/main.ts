@@ -1,5 +1,6 @@
 // dladm(8): VNICs, etherstubs, show-link and show-phys over the simulated datalinks.
 
+import { getopt } from "../core/getopt.ts";
 import { runTool } from "../core/run.ts";
 import { Exit, type Io } from "../core/io.ts";
 import { withLock } from "../core/lock.ts";
@@ -32,33 +33,13 @@ function usage(io: Io): never {
 }
 
 /** getopt with dladm's die_opterr() messages. */
-function getopt(io: Io, sub: string, argv: string[], spec: string): { opts: [string, string][]; rest: string[] } {
-  const opts: [string, string][] = [];
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    i++;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j]!;
-      const at = spec.indexOf(c);
-      if (at < 0 || c === ":") die(io, `unrecognized option '-${c}'\nusage: ${USAGES[sub]}`);
-      if (spec[at + 1] === ":") {
-        let v: string;
-        if (j + 1 < a.length) v = a.slice(j + 1);
-        else if (i < argv.length) v = argv[i++]!;
-        else die(io, `option '-${c}' requires a value\nusage: ${USAGES[sub]}`);
-        opts.push([c, v]);
-        break;
-      }
-      opts.push([c, ""]);
-    }
+function getopts(io: Io, sub: string, argv: string[], spec: string): { opts: [string, string][]; rest: string[] } {
+  const { opts, optind } = getopt(argv, spec);
+  for (const o of opts) {
+    if (o.error === "unknown") die(io, `unrecognized option '-${o.c}'\nusage: ${USAGES[sub]}`);
+    if (o.error) die(io, `option '-${o.c}' requires a value\nusage: ${USAGES[sub]}`);
   }
-  return { opts, rest: argv.slice(i) };
+  return { opts: opts.map((o) => [o.c, o.error ? "" : (o.arg ?? "")]), rest: argv.slice(optind) };
 }
 
 function opt(opts: [string, string][], c: string): string | undefined {
@@ -83,7 +64,7 @@ function busyLinks(paths: SimPaths): Set<string> {
 }
 
 function createVnic(io: Io, paths: SimPaths, argv: string[]): number {
-  const { opts, rest } = getopt(io, "create-vnic", argv, "tfl:m:n:p:r:v:V:A:");
+  const { opts, rest } = getopts(io, "create-vnic", argv, "tfl:m:n:p:r:v:V:A:");
   const over = opt(opts, "l");
   const m = opt(opts, "m");
   let vid = 0;
@@ -124,7 +105,7 @@ function createVnic(io: Io, paths: SimPaths, argv: string[]): number {
 
 function deleteLink(io: Io, paths: SimPaths, argv: string[], kind: "vnic" | "etherstub"): number {
   const sub = `delete-${kind}`;
-  const { rest } = getopt(io, sub, argv, "tR:");
+  const { rest } = getopts(io, sub, argv, "tR:");
   if (rest.length !== 1) usage(io);
   const name = rest[0]!;
   const links = new LinkStore(paths);
@@ -139,7 +120,7 @@ function deleteLink(io: Io, paths: SimPaths, argv: string[], kind: "vnic" | "eth
 }
 
 function createEtherstub(io: Io, paths: SimPaths, argv: string[]): number {
-  const { opts, rest } = getopt(io, "create-etherstub", argv, "tR:");
+  const { opts, rest } = getopts(io, "create-etherstub", argv, "tR:");
   if (rest.length !== 1) usage(io);
   const name = rest[0]!;
   checkNewName(io, name);
@@ -168,7 +149,7 @@ const VNIC_FIELDS: Field[] = [
 ];
 
 function showVnic(io: Io, paths: SimPaths, argv: string[]): number {
-  const { opts, rest } = getopt(io, "show-vnic", argv, "pPl:si:o:");
+  const { opts, rest } = getopts(io, "show-vnic", argv, "pPl:si:o:");
   const links = new LinkStore(paths);
   let vnics = links.links.filter((l) => l.class === "vnic");
   const over = opt(opts, "l");
@@ -186,7 +167,7 @@ function showVnic(io: Io, paths: SimPaths, argv: string[]): number {
 }
 
 function showEtherstub(io: Io, paths: SimPaths, argv: string[]): number {
-  const { rest } = getopt(io, "show-etherstub", argv, "tR:");
+  const { rest } = getopts(io, "show-etherstub", argv, "tR:");
   const links = new LinkStore(paths);
   let stubs = links.links.filter((l) => l.class === "etherstub");
   if (rest.length > 1) usage(io);
@@ -207,7 +188,7 @@ const LINK_FIELDS: Field[] = [
 ];
 
 function showLink(io: Io, paths: SimPaths, argv: string[]): number {
-  const { opts, rest } = getopt(io, "show-link", argv, "pPsSi:o:");
+  const { opts, rest } = getopts(io, "show-link", argv, "pPsSi:o:");
   const parsable = opts.some((o) => o[0] === "p");
   const persistent = opts.some((o) => o[0] === "P");
   const spec = opt(opts, "o");
@@ -236,7 +217,7 @@ const PHYS_FIELDS: Field[] = [
 ];
 
 function showPhys(io: Io, paths: SimPaths, argv: string[]): number {
-  const { opts, rest } = getopt(io, "show-phys", argv, "pPHmo:");
+  const { opts, rest } = getopts(io, "show-phys", argv, "pPHmo:");
   const links = new LinkStore(paths);
   let list = links.links.filter((l) => l.class === "phys");
   if (rest.length > 1) usage(io);

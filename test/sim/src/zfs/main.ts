@@ -1,6 +1,7 @@
 // zfs(8): list, get, set, create, snapshot and destroy over the simulated datasets.
 
 import { mkdirSync } from "node:fs";
+import { getopt } from "../core/getopt.ts";
 import { runTool } from "../core/run.ts";
 import { Exit, type Io } from "../core/io.ts";
 import { withLock } from "../core/lock.ts";
@@ -156,33 +157,13 @@ function fail(io: Io, msg: string, code = 1): never {
 }
 
 /** getopt; unknown options end with `invalid option 'x'` and the usage (exit 2). */
-function getopt(io: Io, argv: string[], spec: string, usage: string): { opts: [string, string][]; rest: string[] } {
-  const opts: [string, string][] = [];
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    i++;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j]!;
-      const at = spec.indexOf(c);
-      if (at < 0) fail(io, `invalid option '${c}'\nusage:\n${usage}\n`, 2);
-      if (spec[at + 1] === ":") {
-        let v: string;
-        if (j + 1 < a.length) v = a.slice(j + 1);
-        else if (i < argv.length) v = argv[i++]!;
-        else fail(io, `missing argument for '${c}' option\nusage:\n${usage}\n`, 2);
-        opts.push([c, v]);
-        break;
-      }
-      opts.push([c, ""]);
-    }
+function getopts(io: Io, argv: string[], spec: string, usage: string): { opts: [string, string][]; rest: string[] } {
+  const { opts, optind } = getopt(argv, spec);
+  for (const o of opts) {
+    if (o.error === "unknown") fail(io, `invalid option '${o.c}'\nusage:\n${usage}\n`, 2);
+    if (o.error) fail(io, `missing argument for '${o.c}' option\nusage:\n${usage}\n`, 2);
   }
-  return { opts, rest: argv.slice(i) };
+  return { opts: opts.map((o) => [o.c, o.error ? "" : (o.arg ?? "")]), rest: argv.slice(optind) };
 }
 
 function sortByName(a: Dataset, b: Dataset): number {
@@ -240,7 +221,7 @@ function table(headers: string[], rows: string[][], scripted: boolean, right: bo
 
 function list(io: Io, store: DatasetStore, host: HostState, argv: string[]): number {
   const u = "\tlist [-Hp] [-r|-d max] [-o property[,...]] [-s property]...\n\t    [-S property]... [-t type[,...]] [filesystem|volume|snapshot] ...";
-  const { opts, rest } = getopt(io, argv, "rHpd:o:s:S:t:", u);
+  const { opts, rest } = getopts(io, argv, "rHpd:o:s:S:t:", u);
   const has = (c: string) => opts.some((o) => o[0] === c);
   const fields = (opts.filter((o) => o[0] === "o").pop()?.[1] ?? "name,used,avail,refer,mountpoint").split(",").map((f) => ALIASES[f] ?? f);
   for (const f of fields) if (!validProp(f)) fail(io, `invalid property '${f}'\nusage:\n${u}\n`, 2);
@@ -273,7 +254,7 @@ function list(io: Io, store: DatasetStore, host: HostState, argv: string[]): num
 
 function get(io: Io, store: DatasetStore, host: HostState, argv: string[]): number {
   const u = "\tget [-rHp] [-d max] [-o \"all\" | field[,...]]\n\t    [-t type[,...]] [-s source[,...]]\n\t    <\"all\" | property[,...]> [filesystem|volume|snapshot] ...";
-  const { opts, rest } = getopt(io, argv, "rHpd:o:t:s:", u);
+  const { opts, rest } = getopts(io, argv, "rHpd:o:t:s:", u);
   const has = (c: string) => opts.some((o) => o[0] === c);
   if (rest.length === 0) fail(io, `missing property argument\nusage:\n${u}\n`, 2);
   const propArg = rest[0]!;
@@ -313,7 +294,7 @@ function makeMountpoint(paths: SimPaths, store: DatasetStore, d: Dataset): void 
 
 function create(io: Io, paths: SimPaths, store: DatasetStore, argv: string[]): number {
   const u = "\tcreate [-p] [-o property=value] ... <filesystem>\n\tcreate [-ps] [-b blocksize] [-o property=value] ... -V <size> <volume>";
-  const { opts, rest } = getopt(io, argv, "po:V:sb:", u);
+  const { opts, rest } = getopts(io, argv, "po:V:sb:", u);
   if (rest.length !== 1) fail(io, `${rest.length === 0 ? "missing" : "too many"} filesystem argument${rest.length === 0 ? "" : "s"}\nusage:\n${u}\n`, 2);
   const name = rest[0]!;
   const props: Record<string, string> = {};
@@ -348,7 +329,7 @@ function create(io: Io, paths: SimPaths, store: DatasetStore, argv: string[]): n
 
 function snapshot(io: Io, store: DatasetStore, argv: string[]): number {
   const u = "\tsnapshot [-r] [-o property=value] ... <filesystem|volume>@<snap> ...";
-  const { opts, rest } = getopt(io, argv, "ro:", u);
+  const { opts, rest } = getopts(io, argv, "ro:", u);
   if (rest.length === 0) fail(io, `missing snapshot argument\nusage:\n${u}\n`, 2);
   for (const snap of rest) {
     const at = snap.indexOf("@");
@@ -366,7 +347,7 @@ function snapshot(io: Io, store: DatasetStore, argv: string[]): number {
 
 function destroy(io: Io, store: DatasetStore, host: HostState, argv: string[]): number {
   const u = "\tdestroy [-fnpRrv] <filesystem|volume>\n\tdestroy [-dnpRrv] <filesystem|volume>@<snap>[%<snap>][,...]";
-  const { opts, rest } = getopt(io, argv, "fnpRrvd", u);
+  const { opts, rest } = getopts(io, argv, "fnpRrvd", u);
   if (rest.length !== 1) fail(io, `${rest.length === 0 ? "missing" : "too many"} dataset argument${rest.length === 0 ? "" : "s"}\nusage:\n${u}\n`, 2);
   const name = rest[0]!;
   const d = store.find(name);

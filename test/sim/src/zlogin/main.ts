@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { constants } from "node:os";
+import { getopt } from "../core/getopt.ts";
 import { runTool } from "../core/run.ts";
 import { flushIo, type Io } from "../core/io.ts";
 import { withLock } from "../core/lock.ts";
@@ -14,25 +15,15 @@ import { HostState } from "../zones/host-state.ts";
 const USAGE = "usage: zlogin [ -dnQCEINS ] [ -e cmdchar ] [-l user] zonename [command [argument ...] ]\n";
 
 function zlogin(io: Io, paths: SimPaths, args: string[]): number {
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    i++;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j]!;
-      if ("dnQCEINS".includes(c)) continue;
-      if (c === "e" || c === "l") {
-        if (j + 1 >= a.length) i++;
-        break;
-      }
-      io.eprint(`zlogin: illegal option -- ${c}\n${USAGE}`);
-      return 2;
-    }
+  const { opts, optind: i } = getopt(args, "dnQCEINSe:l:");
+  const bad = opts.find((o) => o.error);
+  if (bad?.error === "unknown") {
+    io.eprint(`zlogin: illegal option -- ${bad.c}\n${USAGE}`);
+    return 2;
+  }
+  if (bad) {
+    io.eprint(USAGE);
+    return 2;
   }
   const zone = args[i];
   if (zone === undefined) {

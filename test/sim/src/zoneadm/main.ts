@@ -5,6 +5,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { getopt } from "../core/getopt.ts";
 import { runTool, fireFault, type ToolContext } from "../core/run.ts";
 import { Exit, flushIo, type Io } from "../core/io.ts";
 import { acquireLock, releaseLock, withLock } from "../core/lock.ts";
@@ -43,45 +44,14 @@ function locked<T>(z: Z, fn: () => T): T {
   return withLock(z.ctx.paths.hostLock, fn);
 }
 
-/** getopt(3C) over a subcommand's arguments; `?` entries carry the offending option. */
-function getopt(argv: readonly string[], spec: string): { opts: { c: string; optopt: string; arg?: string }[]; optind: number } {
-  const opts: { c: string; optopt: string; arg?: string }[] = [];
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    i++;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j]!;
-      const at = spec.indexOf(c);
-      if (at < 0 || c === ":") {
-        opts.push({ c: "?", optopt: c });
-        continue;
-      }
-      if (spec[at + 1] === ":") {
-        if (j + 1 < a.length) opts.push({ c, optopt: c, arg: a.slice(j + 1) });
-        else if (i < argv.length) opts.push({ c, optopt: c, arg: argv[i++]! });
-        else opts.push({ c: "?", optopt: c });
-        break;
-      }
-      opts.push({ c, optopt: c });
-    }
-  }
-  return { opts, optind: i };
-}
-
 /** Handles getopt errors like the C subcommands: `-?` prints usage and succeeds, others fail. */
 function optsOrUsage(z: Z, name: string, argv: readonly string[], spec: string): { opts: Map<string, string>; rest: string[] } {
   const { opts, optind } = getopt(argv, spec);
   const map = new Map<string, string>();
   for (const o of opts) {
-    if (o.c === "?") {
+    if (o.error || o.c === "?") {
       z.io.eprint(subUsage(name));
-      throw new Exit(o.optopt === "?" ? 0 : 2);
+      throw new Exit(o.c === "?" ? 0 : 2); // -? (in every spec, as in zoneadm.c) asks for the usage
     }
     map.set(o.c, o.arg ?? "");
   }
@@ -681,38 +651,19 @@ const HANDLERS: Record<string, (z: Z, argv: readonly string[]) => number> = {
 function zoneadm(io: Io, ctx: ToolContext, args: readonly string[]): number {
   let zone: string | undefined;
   let uuid: string | undefined;
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
+  const { opts, optind: i } = getopt(args, "u:z:R:");
+  for (const o of opts) {
+    if (o.error === "unknown" && o.c === "?") {
+      io.print(usageText(true));
+      return 2;
     }
-    if (!a.startsWith("-") || a === "-") break;
-    i++;
-    for (let j = 1; j < a.length; j++) {
-      const c = a[j]!;
-      if (c === "?") {
-        io.print(usageText(true));
-        return 2;
-      }
-      if (!"uzR".includes(c)) {
-        io.eprint(`zoneadm: illegal option -- ${c}\n`);
-        io.eprint(usageText(false));
-        return 2;
-      }
-      let v: string;
-      if (j + 1 < a.length) v = a.slice(j + 1);
-      else if (i < args.length) v = args[i++]!;
-      else {
-        io.eprint(`zoneadm: option requires an argument -- ${c}\n`);
-        io.eprint(usageText(false));
-        return 2;
-      }
-      if (c === "z") zone = v;
-      else if (c === "u") uuid = v;
-      break;
+    if (o.error) {
+      io.eprint(o.error === "unknown" ? `zoneadm: illegal option -- ${o.c}\n` : `zoneadm: option requires an argument -- ${o.c}\n`);
+      io.eprint(usageText(false));
+      return 2;
     }
+    if (o.c === "z") zone = o.arg;
+    else if (o.c === "u") uuid = o.arg;
   }
   if (i >= args.length) {
     io.eprint(usageText(false));
