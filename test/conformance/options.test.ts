@@ -1,5 +1,5 @@
-// Option parsing of the simulated tools, getopt(3C) as each illumos tool reports its errors: unknown options, missing
-// arguments, `-?`, `--`, and `:` (never an option, whatever the option string holds).
+// Option parsing of the simulated zoneadm, dladm, zfs, zlogin and zonecfg: getopt(3C) as each illumos tool reports
+// its errors (unknown options, missing arguments), `-?`, `--`, and `:` (never an option, whatever the option string).
 
 import { join } from "node:path";
 import { createSimHost, type SimCommand, type SimHost } from "../harness/sim";
@@ -60,4 +60,23 @@ test("zlogin: illegal option, missing argument, `--`", async () => {
   expectResult(unknown, { stderr: `zlogin: illegal option -- x\n${usage}`, exitCode: 2 });
   expectResult(missing, { stderr: usage, exitCode: 2 });
   expectResult(dashes, { stderr: "zlogin: cannot login to a zone which is 'configured'\n", exitCode: 1 });
+});
+
+test("zonecfg: global options, and the options of commands inside a session", async () => {
+  const [unknown, missing, help, relative, cmdUnknown, cmdHelp, cmdMissing] = await Promise.all([
+    run("zonecfg", "-x"),
+    run("zonecfg", "-z"),
+    run("zonecfg", "-?"),
+    run("zonecfg", "-R", "rel", "-z", "web", "info"),
+    run("zonecfg", "-z", "web", "create -x"),
+    run("zonecfg", "-z", "web", "create -?"),
+    run("zonecfg", "-z", "web", "export -f"),
+  ]);
+  expect([unknown.exitCode, unknown.stdout, head(unknown.stderr)]).toEqual([2, "", "zonecfg: illegal option -- x"]);
+  expect([missing.exitCode, missing.stdout, head(missing.stderr)]).toEqual([2, "", "zonecfg: option requires an argument -- z"]);
+  expect([help.exitCode, help.stderr, head(help.stdout)]).toEqual([2, "", "usage:\tzonecfg help"]);
+  expectResult(relative, { stderr: "root path must be absolute: rel\n", exitCode: 2 });
+  expect([cmdUnknown.exitCode, cmdUnknown.stdout, cmdUnknown.stderr]).toEqual([1, "", expect.stringMatching(/^usage:\ncreate \[-F\]/)]);
+  expect([cmdHelp.exitCode, cmdHelp.stderr, cmdHelp.stdout]).toEqual([0, "", expect.stringMatching(/^usage:\ncreate \[-F\] \[ -a <path> \| -b \| -t <template> \]\n/)]);
+  expect([cmdMissing.exitCode, cmdMissing.stdout, head(cmdMissing.stderr)]).toEqual([1, "", "usage:"]);
 });

@@ -1,6 +1,7 @@
 // zonecfg(8): option parsing, input modes (one command, -f file, -f -, stdin) and the command loop.
 
 import { readFileSync, statSync } from "node:fs";
+import { getopt } from "../core/getopt.ts";
 import { runTool } from "../core/run.ts";
 import { withLock } from "../core/lock.ts";
 import { readKnobs } from "../core/knobs.ts";
@@ -87,58 +88,45 @@ function zonecfg(io: Io, paths: import("../core/paths.ts").SimPaths, args: reado
     return 0;
   }
   let zone = "";
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
+  const { opts, optind: i } = getopt(args, "f:R:z:");
+  for (const o of opts) {
+    const c = o.c;
+    if (o.error === "unknown") {
+      if (c !== "?") io.eprint(`zonecfg: illegal option -- ${c}\n`);
+      usage(c === "?" ? HELP_USAGE | HELP_SUBCMDS : HELP_USAGE, c === "?");
+      return 2;
     }
-    if (!a.startsWith("-") || a === "-") break;
-    i++;
-    let j = 1;
-    while (j < a.length) {
-      const c = a[j]!;
-      if (!"fRz".includes(c)) {
-        if (c !== "?") io.eprint(`zonecfg: illegal option -- ${c}\n`);
-        usage(c === "?" ? HELP_USAGE | HELP_SUBCMDS : HELP_USAGE, c === "?");
+    if (o.error) {
+      io.eprint(`zonecfg: option requires an argument -- ${c}\n`);
+      usage(HELP_USAGE);
+      return 2;
+    }
+    const arg = o.arg!;
+    if (c === "f") {
+      mode.cmdFileName = arg;
+      mode.cmdFileMode = true;
+    } else if (c === "R") {
+      if (!arg.startsWith("/")) {
+        io.eprint(`root path must be absolute: ${arg}\n`);
         return 2;
       }
-      let arg: string;
-      if (j + 1 < a.length) arg = a.slice(j + 1);
-      else if (i < args.length) arg = args[i++]!;
-      else {
-        io.eprint(`zonecfg: option requires an argument -- ${c}\n`);
-        usage(HELP_USAGE);
+      let dir = false;
+      try {
+        dir = statSync(arg).isDirectory();
+      } catch {
+        /* not there */
+      }
+      if (!dir) {
+        io.eprint(`root path must be a directory: ${arg}\n`);
         return 2;
       }
-      j = a.length;
-      if (c === "f") {
-        mode.cmdFileName = arg;
-        mode.cmdFileMode = true;
-      } else if (c === "R") {
-        if (!arg.startsWith("/")) {
-          io.eprint(`root path must be absolute: ${arg}\n`);
-          return 2;
-        }
-        let dir = false;
-        try {
-          dir = statSync(arg).isDirectory();
-        } catch {
-          /* not there */
-        }
-        if (!dir) {
-          io.eprint(`root path must be a directory: ${arg}\n`);
-          return 2;
-        }
-      } else {
-        if (arg !== "global" && !validZoneName(arg)) {
-          io.eprint(`${arg}: Bogus zone name\n`);
-          usage(HELP_SYNTAX);
-          return 2;
-        }
-        zone = arg;
+    } else {
+      if (arg !== "global" && !validZoneName(arg)) {
+        io.eprint(`${arg}: Bogus zone name\n`);
+        usage(HELP_SYNTAX);
+        return 2;
       }
+      zone = arg;
     }
   }
   if (zone === "") {

@@ -3,6 +3,7 @@
 
 import { isIPv4, isIPv6 } from "node:net";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { getopt } from "../core/getopt.ts";
 import { Exit, type Io } from "../core/io.ts";
 import type { HostState } from "../zones/host-state.ts";
 import {
@@ -50,42 +51,6 @@ interface Handle {
   isNew: boolean;
   /** For a rename: the saved zone to remove on commit. */
   deleteName: string;
-}
-
-type Getopt = { c: string; optopt: string; arg?: string };
-
-/** getopt(3C) over a command's own argument vector (starting at index 0). */
-function getopt(argv: string[], spec: string): { opts: Getopt[]; optind: number } {
-  const opts: Getopt[] = [];
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    let j = 1;
-    i++;
-    while (j < a.length) {
-      const c = a[j]!;
-      const at = spec.indexOf(c);
-      if (at < 0 || c === ":") {
-        opts.push({ c: "?", optopt: c });
-        j++;
-        continue;
-      }
-      if (spec[at + 1] === ":") {
-        if (j + 1 < a.length) opts.push({ c, optopt: c, arg: a.slice(j + 1) });
-        else if (i < argv.length) opts.push({ c, optopt: c, arg: argv[i++]! });
-        else opts.push({ c: "?", optopt: c });
-        break;
-      }
-      opts.push({ c, optopt: c });
-      j++;
-    }
-  }
-  return { opts, optind: i };
 }
 
 function atoi(s: string): number {
@@ -378,8 +343,8 @@ export class Session {
     const { opts, optind } = getopt(argv, spec);
     let argErr = false;
     for (const o of opts) {
-      if (o.c === "?") {
-        if (o.optopt === "?" && questionIsLonger) this.longerUsage(cmd);
+      if (o.error || o.c === "?") {
+        if (o.c === "?" && questionIsLonger) this.longerUsage(cmd);
         else this.shortUsage(cmd);
         argErr = true;
       } else on(o.c, o.arg);
@@ -461,9 +426,9 @@ export class Session {
     let forceSet = false;
     const { opts } = getopt(cmd.argv, "F");
     for (const o of opts) {
-      if (o.c === "F") forceSet = true;
+      if (!o.error && o.c === "F") forceSet = true;
       else {
-        if (o.optopt === "?") this.longerUsage("set");
+        if (o.c === "?") this.longerUsage("set");
         else this.shortUsage("set");
         return;
       }
@@ -2168,8 +2133,8 @@ export class Session {
   private exit(cmd: Cmd): void {
     const { opts, optind } = getopt(cmd.argv, "?F");
     for (const o of opts) {
-      if (o.c === "F") this.forceExit = true;
-      else if (o.optopt === "?") return this.longerUsage("exit");
+      if (!o.error && o.c === "F") this.forceExit = true;
+      else if (o.c === "?") return this.longerUsage("exit");
       else return this.shortUsage("exit");
     }
     if (optind < cmd.argv.length) return this.shortUsage("exit");
