@@ -1,14 +1,14 @@
 // CPU time of a CLI run by part, from /proc: the CLI's process tree, the provider plugin, the host side, the tools.
 //
-// On 2 cores both sides of the benchmark are CPU-bound, so wall time follows the CPU they use; this says whose it is.
+// With many zones both sides of the benchmark keep 2 cores busy, so wall time follows the CPU they use; this says whose.
 // The host side is the machine's busy time minus the CLI's tree and the benchmark's own processes: sshd's per-session
 // accounting would miss a shell that outlives its connection (reparented to init, its tools' CPU with it).
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { childPids, type Sshd } from "../test/harness/sshd";
-import { readCommandLog, simEnv, SIM_BIN } from "../test/harness/sim";
 import { join } from "node:path";
+import { readCommandLog, simEnv, SIM_BIN } from "../test/harness/sim";
+import { childPids, type Sshd } from "../test/harness/sshd";
 import { round1 } from "./stats";
 
 /** CPU of one CLI run, ms (user + system). */
