@@ -22,7 +22,7 @@ export interface PhaseCpu {
    * other load on the machine (the run's load average is recorded).
    */
   readonly hostMs: number;
-  /** The simulated tools alone: the CPU each logged (Node and its shim) plus the shim's child processes per run. */
+  /** The simulated tools alone: the CPU each logged (Node and its shim) plus {@link unloggedToolCpuMs} per run. */
   readonly toolMs: number;
 }
 
@@ -92,23 +92,23 @@ export async function sshdSettled(sshd: Sshd, ms = 3000): Promise<void> {
   while (childPids(sshd.pid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** The CPU of a run between two snapshots; `shimChildMs` is {@link shimChildCpuMs}. */
-export function phaseCpu(before: CpuSnapshot, after: CpuSnapshot, pluginMs: number | undefined, shimChildMs: number): PhaseCpu {
+/** The CPU of a run between two snapshots; `unloggedCpuMs` is {@link unloggedToolCpuMs}. */
+export function phaseCpu(before: CpuSnapshot, after: CpuSnapshot, pluginMs: number | undefined, unloggedCpuMs: number): PhaseCpu {
   const cliMs = after.selfChildrenMs - before.selfChildrenMs;
   return {
     cliMs: Math.round(cliMs),
     pluginMs: pluginMs === undefined ? undefined : Math.round(pluginMs),
     hostMs: Math.round(after.machineMs - before.machineMs - cliMs - (after.benchMs - before.benchMs)),
-    toolMs: Math.round(after.loggedToolMs - before.loggedToolMs + (after.toolRuns - before.toolRuns) * shimChildMs),
+    toolMs: Math.round(after.loggedToolMs - before.loggedToolMs + (after.toolRuns - before.toolRuns) * unloggedCpuMs),
   };
 }
 
 /**
  * CPU per tool run that its logged `cpuMs` leaves out: the processes its `bin/` shim runs before exec'ing Node
- * (`dirname`, `find`). Measured as this process's reaped-children CPU over `runs` runs of a cheap tool, minus what they
+ * (`dirname`, `find`) and Node's exit after the log line. Measured as this process's reaped-children CPU over `runs` runs of a cheap tool, minus what they
  * logged, ms per run.
  */
-export function shimChildCpuMs(simRoot: string, runs = 40): number {
+export function unloggedToolCpuMs(simRoot: string, runs = 40): number {
   const env = { ...process.env, ...simEnv(simRoot) };
   const before = processCpu("self")!.childrenMs;
   const logged = readCommandLog(simRoot).length;

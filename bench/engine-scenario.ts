@@ -65,8 +65,8 @@ export interface ScenarioSettings {
   readonly commandPluginDir?: string;
   /** Calibrated cost of one simulated tool run outside its logged ms (used when there is no strace). */
   readonly toolStartupMs: number;
-  /** CPU per simulated tool run that its logged `cpuMs` leaves out (the shim's child processes), ms. */
-  readonly shimChildMs: number;
+  /** CPU per simulated tool run that its logged `cpuMs` leaves out (the shim's child processes, Node's exit), ms. */
+  readonly unloggedCpuMs: number;
   /** Tool process lifetimes, when the run is under strace. */
   readonly toolSpans?: ToolSpans;
   /** Longest a CLI run may take before it is killed, ms. */
@@ -149,7 +149,7 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
   const plugin = sampler.stop();
   clearTimeout(watchdog);
   await sshdSettled(host.sshd); // the run's connections close as its plugin exits; let their processes finish
-  const cpu = phaseCpu(cpuBefore, cpuSnapshot(host.sim.root), plugin.cpuMs, settings.shimChildMs);
+  const cpu = phaseCpu(cpuBefore, cpuSnapshot(host.sim.root), plugin.cpuMs, settings.unloggedCpuMs);
   const counters = diffCounters(before, hostCounters(host.sshd, host.sim.root, commandsFile));
   const problem = run.code !== 0 ? `exit ${run.code}: ${tail(run.stdout + run.stderr)}` : await hostProblem(phase, zones, host);
   const rpc = rpcStats(providerCallDurations(trace, RPC_OF[phase]));

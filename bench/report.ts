@@ -151,7 +151,7 @@ function cpuSection(r: BenchResults): string[] {
     "",
     `With many zones both sides keep the ${r.environment.cpus} CPUs nearly busy (CPU / wall), so wall time follows total CPU. CPU (user + system) from /proc:`,
     "engine = the `pulumi` process tree (engine, language host, program) without the plugin; plugin = the provider process;",
-    "simulated tools = the CPU each tool process logged (Node start-up included) plus its shim's child processes; host other =",
+    "simulated tools = the CPU each tool process logged (Node start-up included) plus what a run costs outside it (shim's children, exit); host other =",
     "the rest of the machine's busy time (/proc/stat) outside the CLI's tree and the benchmark itself: the sshd and what it ran",
     "besides the tools (shells, `sh -c` scripts, `cat`, `mv`…), and any other load on the machine. Per zone, ms.",
     "",

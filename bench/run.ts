@@ -17,7 +17,7 @@ import { measureProviderOverhead } from "./provider-overhead";
 import { renderChart, renderMarkdown, renderReadmeSection } from "./report";
 import { evaluateTargets, type BaselineInfo, type BenchEnvironment, type BenchResults, type MicroBench } from "./results";
 import { toolStartupMs } from "./tool-startup";
-import { shimChildCpuMs } from "./cpu";
+import { unloggedToolCpuMs } from "./cpu";
 import { toolSpansOfRun } from "./tool-spans";
 
 const started = performance.now();
@@ -127,9 +127,9 @@ async function main(): Promise<void> {
     log(toolSpans ? `tool time from strace (${process.env.BENCH_STRACE_FILE})` : "no strace: tool time = logged ms + calibrated start-up");
     log("calibrating the simulator's per-command start-up");
     const calib = await startBenchHost();
-    const shimChildMs = shimChildCpuMs(calib.sim.root);
+    const unloggedCpuMs = unloggedToolCpuMs(calib.sim.root);
     const startup = await toolStartupMs(calib).finally(() => calib.close());
-    log(`one simulated tool run costs ${startup} ms outside its logged time; its shim's child processes ${shimChildMs} ms of CPU`);
+    log(`one simulated tool run costs ${startup} ms outside its logged time; ${unloggedCpuMs} ms of its CPU is not in its logged cpuMs`);
 
     log(`per-zone provider overhead in process: ${overheadZones} zones, one at a time`);
     const parallel = cliParallelDefault();
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       for (const side of runSides) {
         log(`real CLI: ${side} with ${n} zones (up, refresh, no-change up, destroy)`);
         try {
-          engine.push(await runScenario(side, n, { tarball, commandPluginDir: baseline.available ? dirname(baseline.plugin!) : undefined, toolStartupMs: startup, shimChildMs, toolSpans, timeoutMs, log }));
+          engine.push(await runScenario(side, n, { tarball, commandPluginDir: baseline.available ? dirname(baseline.plugin!) : undefined, toolStartupMs: startup, unloggedCpuMs, toolSpans, timeoutMs, log }));
         } catch (err) {
           log(`${side} N=${n} could not run: ${(err as Error).message}`);
           engine.push({ side, zones: n, phases: [] });
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       for (const side of runSides) {
         log(`real CLI, one operation at a time: ${side} with ${sequential} zones, --parallel 1`);
         try {
-          engine.push(await runScenario(side, sequential, { tarball, commandPluginDir: baseline.available ? dirname(baseline.plugin!) : undefined, toolStartupMs: startup, shimChildMs, toolSpans, timeoutMs, log, parallel: 1 }));
+          engine.push(await runScenario(side, sequential, { tarball, commandPluginDir: baseline.available ? dirname(baseline.plugin!) : undefined, toolStartupMs: startup, unloggedCpuMs, toolSpans, timeoutMs, log, parallel: 1 }));
         } catch (err) {
           log(`${side} N=${sequential} --parallel 1 could not run: ${(err as Error).message}`);
         }
