@@ -23,6 +23,16 @@ const options = (extra: Partial<SshOptions> = {}): SshOptions => ({
   ...extra,
 });
 
+/** Runs `fn` with a new SshHost on the test sshd (`extra` options on top), and closes it afterwards. */
+async function withHost(fn: (h: SshHost) => Promise<void>, extra: Partial<SshOptions> = {}): Promise<void> {
+  const h = new SshHost(options(extra));
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
 beforeAll(async () => {
   sshd = await startSshd();
   host = new SshHost(options());
@@ -63,22 +73,18 @@ describe("SshHost (real sshd)", () => {
   });
 
   test("a dropped connection is re-established by the next command", async () => {
-    const h = new SshHost(options());
-    try {
+    await withHost(async (h) => {
       expect((await h.run(["echo", "one"])).stdout).toBe("one\n");
       const before = sshd.connectionCount();
       expect(await sshd.dropConnections()).toBeGreaterThanOrEqual(1);
       expect((await h.run(["echo", "two"])).stdout).toBe("two\n");
       expect(sshd.connectionCount() - before).toBe(1);
       expect(h.connectionsOpened).toBe(2);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a command in flight when the connection drops fails with connection-lost (not re-run); the next one reconnects", async () => {
-    const h = new SshHost(options());
-    try {
+    await withHost(async (h) => {
       const marker = `${sshd.dir}/ran-${Date.now()}`;
       const running = h.run(["sh", "-c", 'echo x >> "$1"; sleep 30', "sh", marker]).catch((e: unknown) => e);
       await waitFor(async () => (await h.run(["test", "-e", marker])).exitCode === 0);
@@ -88,14 +94,11 @@ describe("SshHost (real sshd)", () => {
       expect(error.message).toContain("sleep 30");
       expect(error.help).toMatch(/not re-run/);
       expect((await h.run(["cat", marker])).stdout).toBe("x\n"); // ran once, never repeated
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a timeout leaves the connection usable: no new TCP connection afterwards", async () => {
-    const h = new SshHost(options());
-    try {
+    await withHost(async (h) => {
       await h.run(["true"]);
       const before = sshd.connectionCount();
       const error = (await h.run(["sleep", "20"], { timeoutMs: 300 }).catch((e: unknown) => e)) as ZmgrError;
@@ -104,9 +107,7 @@ describe("SshHost (real sshd)", () => {
       const after = await Promise.all(Array.from({ length: 20 }, () => h.run(["echo", "ok"])));
       expect(after.every((r) => r.stdout === "ok\n")).toBe(true);
       expect(sshd.connectionCount()).toBe(before);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a /bin/sh -c script runs with the pid report folded in: same arguments and output, and a timeout kills its whole tree", async () => {
@@ -191,22 +192,18 @@ describe("SshHost (real sshd)", () => {
     const sessions = () => (sshd.log().match(/^Starting session: command /gm) ?? []).length;
 
     test("commands one after another share one session; 8 at once use at most maxChannels sessions", async () => {
-      const h = new SshHost(options());
-      try {
+      await withHost(async (h) => {
         const before = sessions();
         for (let i = 0; i < 30; i++) expect(await h.run(["sh", "-c", 'echo "$1"; echo e >&2; exit "$1"', "sh", String(i % 4)])).toEqual({ stdout: `${i % 4}\n`, stderr: "e\n", exitCode: i % 4 });
         expect(sessions() - before).toBe(1);
         const many = await Promise.all(Array.from({ length: 40 }, (_, i) => h.run(["printf", "%s", String(i)])));
         expect(many.map((r) => r.stdout)).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
         expect(sessions() - before).toBeLessThanOrEqual(8);
-      } finally {
-        await h.close();
-      }
+      });
     });
 
     test("stdin a here-document can carry stays in the session; other stdin gets a channel of its own, with the same result", async () => {
-      const h = new SshHost(options());
-      try {
+      await withHost(async (h) => {
         await h.run(["true"]);
         const inSession = ["line one\n", "ends ZMGR_EOF_x\nZMGR_EOF_x\n", "ü 😀 'quotes' $HOME `id`\n"];
         const before = sessions();
@@ -215,49 +212,38 @@ describe("SshHost (real sshd)", () => {
         const ownChannel: Array<string | Buffer> = ["no final newline", Buffer.from([104, 0, 105, 10]), "x".repeat(70 * 1024) + "\n"];
         for (const stdin of ownChannel) expect((await h.run(["cat"], { stdin })).stdout).toBe(stdin.toString());
         expect(sessions() - before).toBe(ownChannel.length);
-      } finally {
-        await h.close();
-      }
+      });
     });
 
     test("a shell builtin that would change the session runs on a channel of its own, leaving the session as it was", async () => {
-      const h = new SshHost(options());
-      try {
+      await withHost(async (h) => {
         const home = (await h.run(["pwd"])).stdout;
         for (const argv of [["cd", "/"], ["exit", "3"], ["set", "-e"], ["umask", "777"]]) await h.run(argv);
         expect((await h.run(["pwd"])).stdout).toBe(home);
         expect((await h.run(["sh", "-c", "umask"])).stdout.trim()).not.toBe("0777");
         expect((await h.run(["zmgr-no-such-command"])).stderr).toMatch(/^\/bin\/sh: 1: zmgr-no-such-command: not found/); // no session line count
-      } finally {
-        await h.close();
-      }
+      });
     });
 
     test("a batch runs in the session shell itself (no shell of its own), its stdin step included", async () => {
-      const h = new SshHost(options());
-      try {
+      await withHost(async (h) => {
         const parent = ["sh", "-c", 'echo "$PPID"'];
         const [a] = await runBatch(h, [{ argv: parent }]);
         const [b, input] = await runBatch(h, [{ argv: parent }, { argv: ["cat"], stdin: true }], { stdin: "fed\n" });
         expect(a!.stdout).toBe(b!.stdout); // the same parent both times: the kept shell, not a new `sh -c`
         expect(input!.stdout).toBe("fed\n");
         expect((await h.run(["sh", "-c", 'echo "$PPID"'])).stdout).toBe(a!.stdout);
-      } finally {
-        await h.close();
-      }
+      });
     });
 
     test("a killed command's session is not reused; the next command gets a working one", async () => {
-      const h = new SshHost(options());
-      try {
+      await withHost(async (h) => {
         await h.run(["true"]);
         const error = (await h.run(["sleep", "20"], { timeoutMs: 300 }).catch((e: unknown) => e)) as ZmgrError;
         expect(error.code).toBe("zmgr::host::timeout");
         const after = await Promise.all(Array.from({ length: 10 }, (_, i) => h.run(["echo", String(i)])));
         expect(after.map((r) => r.stdout)).toEqual(Array.from({ length: 10 }, (_, i) => `${i}\n`));
-      } finally {
-        await h.close();
-      }
+      });
     });
   });
 
