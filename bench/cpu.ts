@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readCommandLog, simEnv, SIM_BIN } from "../test/harness/sim";
 import { childPids, type Sshd } from "../test/harness/sshd";
+import type { HostCounters } from "./host-counters";
 import { round1 } from "./stats";
 
 /** CPU of one CLI run, ms (user + system). */
@@ -53,7 +54,7 @@ export function processCpu(pid: number | "self"): { ownMs: number; childrenMs: n
   }
 }
 
-/** Totals to subtract: the machine's busy time, the benchmark's own and its reaped children's (the CLI runs), the tools'. */
+/** Totals to subtract: the machine's busy time, the benchmark's own and its reaped children's (the CLI runs). */
 export interface CpuSnapshot {
   /** Busy time of all CPUs (/proc/stat: user, nice, system, irq, softirq, steal), ms. */
   readonly machineMs: number;
@@ -61,10 +62,6 @@ export interface CpuSnapshot {
   readonly benchMs: number;
   /** Reaped children of this process, ms. */
   readonly selfChildrenMs: number;
-  /** Sum of `cpuMs` in the simulator's command log, ms. */
-  readonly loggedToolMs: number;
-  /** Tool runs logged. */
-  readonly toolRuns: number;
 }
 
 /** Busy time of all CPUs since boot, ms. */
@@ -74,15 +71,12 @@ function machineBusyMs(): number {
 }
 
 /** What the counters say now. */
-export function cpuSnapshot(simRoot: string): CpuSnapshot {
+export function cpuSnapshot(): CpuSnapshot {
   const mine = processCpu("self");
-  const log = readCommandLog(simRoot);
   return {
     machineMs: machineBusyMs(),
     benchMs: (mine?.ownMs ?? 0) + (processCpu(process.ppid)?.ownMs ?? 0),
     selfChildrenMs: mine?.childrenMs ?? 0,
-    loggedToolMs: log.reduce((s, c) => s + (c.cpuMs ?? 0), 0),
-    toolRuns: log.length,
   };
 }
 
@@ -92,14 +86,14 @@ export async function sshdSettled(sshd: Sshd, ms = 3000): Promise<void> {
   while (childPids(sshd.pid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** The CPU of a run between two snapshots; `unloggedCpuMs` is {@link unloggedToolCpuMs}. */
-export function phaseCpu(before: CpuSnapshot, after: CpuSnapshot, pluginMs: number | undefined, unloggedCpuMs: number): PhaseCpu {
+/** The CPU of a run between two snapshots; `tools` is what the host's counters saw meanwhile; `unloggedCpuMs` is {@link unloggedToolCpuMs}. */
+export function phaseCpu(before: CpuSnapshot, after: CpuSnapshot, tools: Pick<HostCounters, "commands" | "commandCpuMs">, pluginMs: number | undefined, unloggedCpuMs: number): PhaseCpu {
   const cliMs = after.selfChildrenMs - before.selfChildrenMs;
   return {
     cliMs: Math.round(cliMs),
     pluginMs: pluginMs === undefined ? undefined : Math.round(pluginMs),
     hostMs: Math.round(after.machineMs - before.machineMs - cliMs - (after.benchMs - before.benchMs)),
-    toolMs: Math.round(after.loggedToolMs - before.loggedToolMs + (after.toolRuns - before.toolRuns) * unloggedCpuMs),
+    toolMs: Math.round(tools.commandCpuMs + tools.commands * unloggedCpuMs),
   };
 }
 

@@ -137,7 +137,7 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
   const commandsFile = side === "zmgr" ? join(dir, "commands.log") : undefined;
   const counting: Record<string, string> = commandsFile ? { NODE_OPTIONS: `--require ${COUNT_HOOK}`, ZMGR_BENCH_COMMANDS_FILE: commandsFile } : {};
   const before = hostCounters(host.sshd, host.sim.root, commandsFile);
-  const cpuBefore = cpuSnapshot(host.sim.root);
+  const cpuBefore = cpuSnapshot();
   const watchdog = setTimeout(() => killTagged(marker), settings.timeoutMs);
   sampler.start();
   const from = epochMs();
@@ -149,8 +149,8 @@ async function runPhase(stack: PulumiStack, side: Side, zones: number, phase: Ph
   const plugin = sampler.stop();
   clearTimeout(watchdog);
   await sshdSettled(host.sshd); // the run's connections close as its plugin exits; let their processes finish
-  const cpu = phaseCpu(cpuBefore, cpuSnapshot(host.sim.root), plugin.cpuMs, settings.unloggedCpuMs);
   const counters = diffCounters(before, hostCounters(host.sshd, host.sim.root, commandsFile));
+  const cpu = phaseCpu(cpuBefore, cpuSnapshot(), counters, plugin.cpuMs, settings.unloggedCpuMs);
   const problem = run.code !== 0 ? `exit ${run.code}: ${tail(run.stdout + run.stderr)}` : await hostProblem(phase, zones, host);
   const rpc = rpcStats(providerCallDurations(trace, RPC_OF[phase]));
   // Tool time: each tool process's lifetime from the run's strace, else logged ms + calibrated start-up per run.

@@ -21,6 +21,8 @@ export interface HostCounters {
   readonly commands: number;
   /** Sum of the `ms` of those runs (time inside the tool, without its process start-up). */
   readonly commandMs: number;
+  /** Sum of the `cpuMs` of those runs (each tool process's CPU until it logged, start-up included). */
+  readonly commandCpuMs: number;
   /** Simulated tool runs by tool and subcommand, e.g. `zoneadm install`. */
   readonly byTool: Readonly<Record<string, number>>;
 }
@@ -53,6 +55,7 @@ export function hostCounters(sshd: Sshd, simRoot: string, commandsFile?: string)
     roundTrips: commandsFile === undefined ? sessions : existsSync(commandsFile) ? readFileSync(commandsFile, "utf8").split("\n").length - 1 : 0,
     commands: commands.length,
     commandMs: commands.reduce((s, c) => s + (c.ms ?? 0), 0),
+    commandCpuMs: commands.reduce((s, c) => s + (c.cpuMs ?? 0), 0),
     byTool,
   };
 }
@@ -70,6 +73,7 @@ export function diffCounters(before: HostCounters, after: HostCounters): HostCou
     roundTrips: after.roundTrips - before.roundTrips,
     commands: after.commands - before.commands,
     commandMs: Math.round((after.commandMs - before.commandMs) * 10) / 10,
+    commandCpuMs: Math.round((after.commandCpuMs - before.commandCpuMs) * 10) / 10,
     byTool,
   };
 }
